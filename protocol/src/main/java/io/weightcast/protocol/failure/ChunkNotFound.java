@@ -1,0 +1,24 @@
+package io.weightcast.protocol.failure;
+
+/** A source does not hold the chunk asked for (it may later, or another may). */
+public final class ChunkNotFound extends WeightcastFailure {
+  public static final String CODE = "chunk_not_found";
+
+  public ChunkNotFound(String message) {
+    super(message);
+  }
+
+  public ChunkNotFound(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public boolean retryable() {
+    return true;
+  }
+
+  @Override
+  public String code() {
+    return CODE;
+  }
+}

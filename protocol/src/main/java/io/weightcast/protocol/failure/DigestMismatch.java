@@ -1,0 +1,24 @@
+package io.weightcast.protocol.failure;
+
+/** Bytes whose SHA-256 differs from the digest that names them. Retry from another source. */
+public final class DigestMismatch extends WeightcastFailure {
+  public static final String CODE = "digest_mismatch";
+
+  public DigestMismatch(String message) {
+    super(message);
+  }
+
+  public DigestMismatch(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public boolean retryable() {
+    return true;
+  }
+
+  @Override
+  public String code() {
+    return CODE;
+  }
+}

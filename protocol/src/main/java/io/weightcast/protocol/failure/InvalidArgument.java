@@ -1,0 +1,24 @@
+package io.weightcast.protocol.failure;
+
+/** A malformed request argument (a digest that is not 64 hex digits, a bad range, ...). */
+public final class InvalidArgument extends WeightcastFailure {
+  public static final String CODE = "invalid_argument";
+
+  public InvalidArgument(String message) {
+    super(message);
+  }
+
+  public InvalidArgument(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public boolean retryable() {
+    return false;
+  }
+
+  @Override
+  public String code() {
+    return CODE;
+  }
+}

@@ -1,0 +1,24 @@
+package io.weightcast.protocol.failure;
+
+/** A change that contradicts committed state, e.g. republishing a version with other content. */
+public final class InvalidTransition extends WeightcastFailure {
+  public static final String CODE = "invalid_transition";
+
+  public InvalidTransition(String message) {
+    super(message);
+  }
+
+  public InvalidTransition(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public boolean retryable() {
+    return false;
+  }
+
+  @Override
+  public String code() {
+    return CODE;
+  }
+}

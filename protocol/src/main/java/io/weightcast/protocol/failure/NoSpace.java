@@ -1,0 +1,24 @@
+package io.weightcast.protocol.failure;
+
+/** Not enough free disk space for the operation; nothing was changed. */
+public final class NoSpace extends WeightcastFailure {
+  public static final String CODE = "no_space";
+
+  public NoSpace(String message) {
+    super(message);
+  }
+
+  public NoSpace(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public boolean retryable() {
+    return false;
+  }
+
+  @Override
+  public String code() {
+    return CODE;
+  }
+}

@@ -1,0 +1,35 @@
+package io.weightcast.protocol.wire;
+
+/**
+ * The chunk HTTP API that the distributor and every agent serve (protocol/README.md, "Chunk
+ * API"). Names only; no transport types.
+ *
+ * <ul>
+ *   <li>{@code HEAD /v1/chunks/{sha256}}: 200 with the headers below, 404 when absent, 400 when
+ *       the digest is malformed.</li>
+ *   <li>{@code GET /v1/chunks/{sha256}}: 200 with the stored frame as body; {@code Range:
+ *       bytes=a-b} gives 206 (resume). Same headers.</li>
+ *   <li>{@code PUT /v1/chunks/{sha256}} (distributor only): body is the raw chunk, with
+ *       Content-Length. 201 stored, 200 already present, 422 digest mismatch, 413 too large,
+ *       507 no space, 400 malformed.</li>
+ *   <li>{@code POST /v1/chunks/missing} (distributor only): body {@code {"digests":[hex...]}},
+ *       answer {@code {"missing":[hex...]}}.</li>
+ * </ul>
+ * Errors carry a JSON body {@code {"code": WeightcastFailure.code(), "message": "..."}}.
+ */
+public final class ChunkHttp {
+  public static final String CHUNKS_PATH = "/v1/chunks/";
+  public static final String MISSING_PATH = "/v1/chunks/missing";
+  /** Codec of the body: {@code raw} or {@code zstd} ({@link io.weightcast.protocol.codec.Codec}). */
+  public static final String CODEC_HEADER = "Weightcast-Codec";
+  /** Length of the decoded (uncompressed) chunk. */
+  public static final String RAW_LENGTH_HEADER = "Weightcast-Raw-Length";
+  /** Length of the whole stored frame (the body of a full GET). */
+  public static final String FRAME_LENGTH_HEADER = "Weightcast-Frame-Length";
+
+  private ChunkHttp() {}
+
+  public static String chunkPath(io.weightcast.protocol.Digest digest) {
+    return CHUNKS_PATH + digest.hex();
+  }
+}
