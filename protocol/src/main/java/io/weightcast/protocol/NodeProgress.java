@@ -1,0 +1,31 @@
+package io.weightcast.protocol;
+
+import java.util.Objects;
+
+/** One node's latest progress on one version, as reported by its agent. */
+public record NodeProgress(String nodeId, String zone, String rack, String model, String version,
+    State state, long chunksDone, long chunksTotal, long bytesDone, long bytesTotal,
+    String lastError, String serveUrl, boolean current, long reportedAtMs) {
+
+  /** Lifecycle of a version on a node. */
+  public enum State { QUEUED, FETCHING, VERIFYING, ACTIVE, FAILED }
+
+  public NodeProgress {
+    Objects.requireNonNull(nodeId, "nodeId");
+    if (nodeId.isBlank()) {
+      throw new IllegalArgumentException("nodeId must not be blank");
+    }
+    zone = zone == null ? "" : zone;
+    rack = rack == null ? "" : rack;
+    Names.requireModel(model);
+    Names.requireVersion(version);
+    Objects.requireNonNull(state, "state");
+    if (chunksDone < 0 || chunksTotal < 0 || bytesDone < 0 || bytesTotal < 0
+        || chunksDone > chunksTotal || bytesDone > bytesTotal) {
+      throw new IllegalArgumentException("progress counters out of range: chunks " + chunksDone
+          + "/" + chunksTotal + ", bytes " + bytesDone + "/" + bytesTotal);
+    }
+    lastError = lastError == null ? "" : lastError;
+    serveUrl = serveUrl == null ? "" : serveUrl;
+  }
+}

@@ -1,0 +1,170 @@
+package io.weightcast.protocol.wire;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import io.weightcast.protocol.CommittedVersion;
+import io.weightcast.protocol.Manifest;
+import io.weightcast.protocol.NodeProgress;
+import io.weightcast.protocol.failure.Unavailable;
+import io.weightcast.protocol.failure.WeightcastFailure;
+import io.weightcast.protocol.v1.Announcement;
+import io.weightcast.protocol.v1.GetManifestRequest;
+import io.weightcast.protocol.v1.ListVersionsRequest;
+import io.weightcast.protocol.v1.PublishVersionRequest;
+import io.weightcast.protocol.v1.RegisterDistributorRequest;
+import io.weightcast.protocol.v1.RegistryGrpcClient;
+import io.weightcast.protocol.v1.WatchVersionsRequest;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A Future-returning client of the registry's gRPC service, speaking domain records. Owns one
+ * gRPC client (kept in a field; close it explicitly). Call it from a Vert.x context
+ * (../shared/STACK-NOTES.md: HTTP/2 requests from foreign threads can lose data). Every unary call
+ * has a timeout; failures arrive as typed {@link WeightcastFailure}s.
+ */
+public final class RegistryConnection implements AutoCloseable {
+  /** Manifests of large models exceed gRPC's 4 MiB default message size. */
+  public static final long MAX_MESSAGE_BYTES = 64L * 1024 * 1024;
+
+  /** The outcome of a publish: the committed version and whether this call created it. */
+  public record Published(CommittedVersion version, boolean created) {}
+
+  /** A running watch: {@link #done()} completes when the stream ends, fails when it breaks. */
+  public record Watch(Future<Void> done, Runnable cancel) {}
+
+  private final GrpcClient client;
+  private final SocketAddress address;
+  private final long timeoutMs;
+
+  private RegistryConnection(GrpcClient client, SocketAddress address, long timeoutMs) {
+    this.client = client;
+    this.address = address;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** Connects (lazily) to {@code hostPort}: "host:port" or "http://host:port". */
+  public static RegistryConnection create(Vertx vertx, String hostPort, long timeoutMs) {
+    GrpcClient client = GrpcClient.client(vertx,
+        new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES),
+        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false).setConnectTimeout((int) Math.min(timeoutMs, 10_000)));
+    return new RegistryConnection(client, Endpoints.socketAddress(hostPort), timeoutMs);
+  }
+
+  public static RegistryConnection create(Vertx vertx, String hostPort) {
+    return create(vertx, hostPort, 15_000);
+  }
+
+  public Future<Published> publish(Manifest manifest) {
+    return unary(RegistryGrpcClient.PublishVersion,
+        PublishVersionRequest.newBuilder().setManifest(RegistryMapper.toProto(manifest)).build())
+        .map(r -> new Published(RegistryMapper.fromProto(r.getVersion()), r.getCreated()));
+  }
+
+  public Future<CommittedVersion> getManifest(String model, String version) {
+    return unary(RegistryGrpcClient.GetManifest,
+        GetManifestRequest.newBuilder().setModel(model).setVersion(version).build())
+        .map(r -> RegistryMapper.fromProto(r.getVersion()));
+  }
+
+  /** Committed versions in sequence order; {@code model} null or empty lists every model. */
+  public Future<List<CommittedVersion>> listVersions(String model) {
+    return unary(RegistryGrpcClient.ListVersions,
+        ListVersionsRequest.newBuilder().setModel(model == null ? "" : model).build())
+        .map(r -> r.getVersionsList().stream().map(RegistryMapper::fromProto).toList());
+  }
+
+  /** Registers or renews a distributor's lease; answers the lease length in ms. */
+  public Future<Long> registerDistributor(String baseUrl, String distributorId) {
+    return unary(RegistryGrpcClient.RegisterDistributor,
+        RegisterDistributorRequest.newBuilder().setBaseUrl(baseUrl)
+            .setDistributorId(distributorId).build())
+        .map(r -> r.getLeaseMs());
+  }
+
+  public Future<Void> reportProgress(NodeProgress progress) {
+    return unary(RegistryGrpcClient.ReportProgress, RegistryMapper.toProto(progress)).mapEmpty();
+  }
+
+  /**
+   * Watches announcements after {@code fromSequence}, delivering each to {@code onAnnouncement}
+   * on this caller's context, in sequence order. An announcement that fails to decode fails the
+   * watch (the caller reconnects from its last good sequence).
+   */
+  public Future<Watch> watch(long fromSequence, List<String> models,
+      Consumer<CommittedVersion> onAnnouncement) {
+    WatchVersionsRequest request = WatchVersionsRequest.newBuilder()
+        .setFromSequence(fromSequence).addAllModels(models).build();
+    return client.request(address, RegistryGrpcClient.WatchVersions)
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .recover(e -> Future.failedFuture(unavailable("cannot reach registry at " + address, e)))
+        .compose(req -> req.send(request).map(resp -> {
+          Promise<Void> done = Promise.promise();
+          resp.handler((Announcement a) -> {
+            try {
+              onAnnouncement.accept(RegistryMapper.fromProto(a.getVersion()));
+            } catch (RuntimeException e) {
+              req.cancel();
+              done.tryFail(e);
+            }
+          });
+          resp.exceptionHandler(e -> done.tryFail(unavailable("watch stream broke", e)));
+          resp.endHandler(v -> {
+            if (resp.status() == null || resp.status() == GrpcStatus.OK) {
+              done.tryComplete();
+            } else {
+              done.tryFail(GrpcFailures.fromStatus(resp.status(), resp.statusMessage(), null));
+            }
+          });
+          return new Watch(done.future(), () -> {
+            req.cancel();
+            done.tryComplete();
+          });
+        }).recover(e -> Future.failedFuture(asFailure(e))));
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  public Future<Void> closeAsync() {
+    return client.close();
+  }
+
+  private <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req message) {
+    return client.request(address, method).compose(req -> {
+      req.timeout(timeoutMs, TimeUnit.MILLISECONDS);
+      return sendUnary(req, message);
+    }).recover(e -> Future.failedFuture(asFailure(e)));
+  }
+
+  private static <Req, Resp> Future<Resp> sendUnary(GrpcClientRequest<Req, Resp> req, Req message) {
+    return req.send(message).compose(resp -> resp.last().recover(e -> Future.failedFuture(
+        resp.status() != null && resp.status() != GrpcStatus.OK
+            ? GrpcFailures.fromStatus(resp.status(), resp.statusMessage(), e)
+            : e)));
+  }
+
+  private WeightcastFailure asFailure(Throwable e) {
+    if (e instanceof WeightcastFailure f) {
+      return f;
+    }
+    return unavailable("registry at " + address + " did not answer", e);
+  }
+
+  private static Unavailable unavailable(String what, Throwable e) {
+    return new Unavailable(what + ": " + e.getMessage(), e);
+  }
+}

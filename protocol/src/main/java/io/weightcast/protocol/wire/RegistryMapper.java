@@ -1,0 +1,99 @@
+package io.weightcast.protocol.wire;
+
+import com.google.protobuf.ByteString;
+import io.weightcast.protocol.ChunkSpec;
+import io.weightcast.protocol.CommittedVersion;
+import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.FileEntry;
+import io.weightcast.protocol.Manifest;
+import io.weightcast.protocol.NodeProgress;
+import io.weightcast.protocol.failure.InvalidArgument;
+import io.weightcast.protocol.failure.InvalidManifest;
+import io.weightcast.protocol.v1.NodeVersionState;
+import io.weightcast.protocol.v1.ReportProgressRequest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place where weightcast.v1 protobuf messages become domain records and back. Decoding
+ * validates: a malformed message becomes {@link InvalidManifest} or {@link InvalidArgument}.
+ */
+public final class RegistryMapper {
+  private RegistryMapper() {}
+
+  public static io.weightcast.protocol.v1.Manifest toProto(Manifest m) {
+    io.weightcast.protocol.v1.Manifest.Builder b = io.weightcast.protocol.v1.Manifest.newBuilder()
+        .setModel(m.model()).setVersion(m.version()).setChunkSize(m.chunkSize());
+    for (FileEntry f : m.files()) {
+      io.weightcast.protocol.v1.FileEntry.Builder fb = io.weightcast.protocol.v1.FileEntry
+          .newBuilder().setPath(f.path()).setSize(f.size())
+          .setSha256(ByteString.copyFrom(f.digest().bytes()));
+      for (ChunkSpec c : f.chunks()) {
+        fb.addChunks(io.weightcast.protocol.v1.Chunk.newBuilder().setOffset(c.offset())
+            .setLength(c.length()).setSha256(ByteString.copyFrom(c.digest().bytes())));
+      }
+      b.addFiles(fb);
+    }
+    return b.build();
+  }
+
+  public static Manifest fromProto(io.weightcast.protocol.v1.Manifest p) {
+    try {
+      List<FileEntry> files = new ArrayList<>(p.getFilesCount());
+      for (io.weightcast.protocol.v1.FileEntry f : p.getFilesList()) {
+        List<ChunkSpec> chunks = new ArrayList<>(f.getChunksCount());
+        for (io.weightcast.protocol.v1.Chunk c : f.getChunksList()) {
+          chunks.add(new ChunkSpec(chunks.size(), c.getOffset(), c.getLength(),
+              Digest.of(c.getSha256().toByteArray())));
+        }
+        files.add(new FileEntry(f.getPath(), f.getSize(), Digest.of(f.getSha256().toByteArray()),
+            chunks));
+      }
+      return new Manifest(p.getModel(), p.getVersion(), p.getChunkSize(), files);
+    } catch (IllegalArgumentException | InvalidArgument e) {
+      throw new InvalidManifest("invalid manifest: " + e.getMessage(), e);
+    }
+  }
+
+  public static io.weightcast.protocol.v1.CommittedVersion toProto(CommittedVersion v) {
+    return io.weightcast.protocol.v1.CommittedVersion.newBuilder()
+        .setManifest(toProto(v.manifest())).setSequence(v.sequence())
+        .setManifestDigest(v.manifestDigest().hex()).setCommittedAtMs(v.committedAtMs()).build();
+  }
+
+  public static CommittedVersion fromProto(io.weightcast.protocol.v1.CommittedVersion p) {
+    Manifest m = fromProto(p.getManifest());
+    Digest digest = Digest.parse(p.getManifestDigest());
+    if (!digest.equals(m.digest())) {
+      throw new InvalidManifest("manifest digest " + digest.shortHex() + " does not match content "
+          + m.digest().shortHex() + " of " + m.id());
+    }
+    return new CommittedVersion(m, p.getSequence(), digest, p.getCommittedAtMs());
+  }
+
+  public static ReportProgressRequest toProto(NodeProgress n) {
+    return ReportProgressRequest.newBuilder().setNodeId(n.nodeId()).setZone(n.zone())
+        .setRack(n.rack()).setModel(n.model()).setVersion(n.version())
+        .setState(NodeVersionState.valueOf(n.state().name())).setChunksDone(n.chunksDone())
+        .setChunksTotal(n.chunksTotal()).setBytesDone(n.bytesDone())
+        .setBytesTotal(n.bytesTotal()).setLastError(n.lastError()).setServeUrl(n.serveUrl())
+        .setCurrent(n.current()).build();
+  }
+
+  public static NodeProgress fromProto(ReportProgressRequest p, long receivedAtMs) {
+    NodeProgress.State state = switch (p.getState()) {
+      case FETCHING -> NodeProgress.State.FETCHING;
+      case VERIFYING -> NodeProgress.State.VERIFYING;
+      case ACTIVE -> NodeProgress.State.ACTIVE;
+      case FAILED -> NodeProgress.State.FAILED;
+      default -> NodeProgress.State.QUEUED;
+    };
+    try {
+      return new NodeProgress(p.getNodeId(), p.getZone(), p.getRack(), p.getModel(),
+          p.getVersion(), state, p.getChunksDone(), p.getChunksTotal(), p.getBytesDone(),
+          p.getBytesTotal(), p.getLastError(), p.getServeUrl(), p.getCurrent(), receivedAtMs);
+    } catch (IllegalArgumentException | InvalidManifest e) {
+      throw new InvalidArgument("invalid progress report: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.weightcast.registry;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.weightcast.protocol.CommittedVersion;
+import io.weightcast.protocol.Manifest;
+import io.weightcast.protocol.NodeProgress;
+import io.weightcast.protocol.wire.RegistryConnection.Published;
+import io.weightcast.registry.catalog.DistributorLeases;
+import io.weightcast.registry.catalog.VersionCatalog;
+import io.weightcast.registry.progress.RolloutTracker;
+import io.weightcast.registry.store.VersionLog;
+import io.weightcast.registry.watch.Announcer;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * The registry's state and its one write path. Confined to the registry verticle's context: the
+ * catalog, announcer, leases and tracker are only touched there; the log is only touched on the
+ * single-threaded {@code wc-registry-log} worker.
+ *
+ * <p>Publish: (1) answer an identical repeat at once, refuse a conflicting one; (2) ask a live
+ * distributor whether it holds every chunk; (3) in commit order: assign the next sequence, append
+ * and fsync the log record, and only then (4) add it to the catalog and announce it.
+ */
+public final class RegistryCore {
+  private final VersionLog log;
+  private final WorkerExecutor logWorker;
+  private final ChunkPresence chunks;
+  private final VersionCatalog catalog;
+  private final Announcer announcer;
+  private final DistributorLeases leases;
+  private final RolloutTracker rollouts = new RolloutTracker();
+  private Future<?> commitTail = Future.succeededFuture();
+
+  public RegistryCore(Vertx vertx, VersionLog log, WorkerExecutor logWorker) {
+    this.log = log;
+    this.logWorker = logWorker;
+    this.catalog = new VersionCatalog(log.replayed());
+    this.announcer = new Announcer(catalog);
+    this.leases = new DistributorLeases(System::currentTimeMillis);
+    this.chunks = new ChunkPresence(vertx, leases);
+  }
+
+  public Future<Published> publish(Manifest manifest) {
+    return attempt(() -> catalog.existing(manifest))
+        .compose(existing -> existing.isPresent()
+            ? Future.succeededFuture(new Published(existing.get(), false))
+            : chunks.requireAll(manifest).compose(v -> inCommitOrder(() -> commit(manifest))));
+  }
+
+  private Future<Published> commit(Manifest manifest) {
+    Optional<CommittedVersion> raced = catalog.existing(manifest);
+    if (raced.isPresent()) {
+      return Future.succeededFuture(new Published(raced.get(), false));
+    }
+    CommittedVersion version = CommittedVersion.of(manifest, catalog.nextSequence(),
+        System.currentTimeMillis());
+    return logWorker.executeBlocking(() -> {
+      log.append(version);
+      return version;
+    }).map(v -> {
+      catalog.add(v);
+      announcer.announce(v);
+      return new Published(v, true);
+    });
+  }
+
+  /** Runs commits one after another, whatever the outcome of the previous one. */
+  private <T> Future<T> inCommitOrder(Supplier<Future<T>> step) {
+    Future<T> result = commitTail.transform(ignored -> step.get());
+    commitTail = result.transform(ignored -> Future.succeededFuture());
+    return result;
+  }
+
+  private static <T> Future<T> attempt(Callable<T> action) {
+    try {
+      return Future.succeededFuture(action.call());
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  public void report(NodeProgress progress) {
+    rollouts.report(progress);
+  }
+
+  public VersionCatalog catalog() {
+    return catalog;
+  }
+
+  public Announcer announcer() {
+    return announcer;
+  }
+
+  public DistributorLeases leases() {
+    return leases;
+  }
+
+  public RolloutTracker rollouts() {
+    return rollouts;
+  }
+
+  public Future<Void> close() {
+    return chunks.close().eventually(() -> logWorker.executeBlocking(() -> {
+      log.close();
+      return null;
+    }));
+  }
+}

@@ -1,0 +1,76 @@
+package io.weightcast.registry;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import io.weightcast.protocol.wire.Http2Tuning;
+import io.weightcast.protocol.wire.RegistryConnection;
+import io.weightcast.registry.api.RegistryGrpcEndpoint;
+import io.weightcast.registry.api.RegistryRoutes;
+import io.weightcast.registry.store.VersionLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry role: opens the version log, then serves gRPC and REST on one port (requests
+ * whose content-type starts with application/grpc go to the gRPC server, the rest to the router).
+ * Wiring only; the state lives in {@link RegistryCore}, confined to this verticle's context.
+ */
+public final class RegistryVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(RegistryVerticle.class);
+
+  private final RegistryConfig config;
+  private WorkerExecutor logWorker;
+  private RegistryCore core;
+  private HttpServer server;
+
+  public RegistryVerticle(RegistryConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    logWorker = vertx.createSharedWorkerExecutor("wc-registry-log", 1);
+    return logWorker.executeBlocking(() -> VersionLog.open(config.dataDir()))
+        .compose(log -> {
+          core = new RegistryCore(vertx, log, logWorker);
+          GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
+              .setMaxMessageSize(RegistryConnection.MAX_MESSAGE_BYTES));
+          new RegistryGrpcEndpoint(core).bind(grpc);
+          Router rest = new RegistryRoutes(core).router(vertx);
+          server = vertx.createHttpServer(Http2Tuning.serverOptions(config.host(), config.port()))
+              .requestHandler(req -> {
+                String type = req.getHeader("content-type");
+                if (type != null && type.startsWith("application/grpc")) {
+                  grpc.handle(req);
+                } else {
+                  rest.handle(req);
+                }
+              });
+          return server.listen();
+        })
+        .onSuccess(s -> LOG.info("registry listening on {}:{} (data {}, {} versions replayed)",
+            config.host(), s.actualPort(), config.dataDir(), core.catalog().lastSequence()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
+    return closing.compose(v -> core == null ? Future.succeededFuture() : core.close())
+        .eventually(() -> logWorker.close());
+  }
+
+  /** The bound port (useful when configured with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /** Read access for tests and the embedded demo; confined to this verticle's context. */
+  public RegistryCore core() {
+    return core;
+  }
+}
