@@ -63,6 +63,13 @@ class ManifestTextTest {
     assertEquals(sha256Hex(GOLDEN), goldenManifest().digest().hex());
   }
 
+  /** The example of protocol/README.md, "Canonical manifest text": keep the two in step. */
+  @Test
+  void digestOfTheReadmeExampleIsPinned() {
+    assertEquals("758160d0efdeaa9b6993ba0bafe36ac44564b67a71d7a6c2e82c2f2dc1b8afcd",
+        goldenManifest().digest().hex());
+  }
+
   @Test
   void roundTripsPathsWithSpacesUnicodeAndReservedCharacters() {
     Manifest m = manifest(tiled("config.json", 700),

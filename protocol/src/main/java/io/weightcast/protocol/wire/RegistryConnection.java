@@ -93,6 +93,13 @@ public final class RegistryConnection implements AutoCloseable {
         .map(r -> r.getLeaseMs());
   }
 
+  /** Base URLs of live distributors, most recently registered last. */
+  public Future<List<String>> listDistributors() {
+    return unary(RegistryGrpcClient.ListDistributors,
+        io.weightcast.protocol.v1.ListDistributorsRequest.getDefaultInstance())
+        .map(r -> List.copyOf(r.getBaseUrlsList()));
+  }
+
   public Future<Void> reportProgress(NodeProgress progress) {
     return unary(RegistryGrpcClient.ReportProgress, RegistryMapper.toProto(progress)).mapEmpty();
   }

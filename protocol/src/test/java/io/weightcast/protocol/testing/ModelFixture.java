@@ -34,6 +34,8 @@ public final class ModelFixture {
   private static final int BLOCK = 1 << 20;
   private static final double WEIGHT_STD = 0.02;
   private static final long MIN_TOTAL = 4096;
+  /** 65536 draws of N(0, WEIGHT_STD^2) as BF16, from a fixed seed. */
+  private static final short[] NORMAL_BF16 = normalTable();
 
   private ModelFixture() {}
 
@@ -74,16 +76,23 @@ public final class ModelFixture {
 
   /**
    * Fills the remaining bytes of {@code out} (an even count) with little-endian BF16 values drawn
-   * from N(0, std^2), as trained weights look. Leaves the position at the limit.
+   * from N(0, 0.02^2), as trained weights look. Leaves the position at the limit.
+   *
+   * <p>Speed: each value is one of 65536 normal draws made once ({@link #NORMAL_BF16}), picked by
+   * 16 bits of {@code random}; ~10x faster than a {@code nextGaussian()} per value.
    */
-  public static void fillBf16(ByteBuffer out, Random random, double std) {
+  public static void fillBf16(ByteBuffer out, Random random) {
     if (out.remaining() % 2 != 0) {
       throw new IllegalArgumentException("BF16 needs an even byte count, got " + out.remaining());
     }
     ByteOrder order = out.order();
     out.order(ByteOrder.LITTLE_ENDIAN);
-    while (out.hasRemaining()) {
-      out.putShort(toBf16((float) (random.nextGaussian() * std)));
+    while (out.remaining() >= 4) {
+      int bits = random.nextInt();
+      out.putShort(NORMAL_BF16[bits & 0xFFFF]).putShort(NORMAL_BF16[bits >>> 16]);
+    }
+    if (out.hasRemaining()) {
+      out.putShort(NORMAL_BF16[random.nextInt() & 0xFFFF]);
     }
     out.order(order);
   }
@@ -93,11 +102,20 @@ public final class ModelFixture {
     Random random = new Random(seed);
     ByteBuffer buf = ByteBuffer.allocate(length);
     buf.limit(length & ~1);
-    fillBf16(buf, random, WEIGHT_STD);
+    fillBf16(buf, random);
     if (length % 2 != 0) {
       buf.limit(length).put((byte) random.nextInt());
     }
     return buf.array();
+  }
+
+  private static short[] normalTable() {
+    Random random = new Random(0x5EED);
+    short[] table = new short[1 << 16];
+    for (int i = 0; i < table.length; i++) {
+      table[i] = toBf16((float) (random.nextGaussian() * WEIGHT_STD));
+    }
+    return table;
   }
 
   /** Rounds a float to the nearest BF16 (ties to even). */
@@ -154,7 +172,7 @@ public final class ModelFixture {
         long left = t.bytes();
         while (left > 0) {
           block.clear().limit((int) Math.min(BLOCK, left));
-          fillBf16(block, random, WEIGHT_STD);
+          fillBf16(block, random);
           block.flip();
           left -= block.remaining();
           writeFully(ch, block);

@@ -43,7 +43,8 @@ public final class RegistryGrpcEndpoint extends RegistryService {
   public void bind(GrpcServer server) {
     server.addService(RegistryGrpcService.builder(this).bind(RegistryGrpcService.PublishVersion,
         RegistryGrpcService.GetManifest, RegistryGrpcService.ListVersions,
-        RegistryGrpcService.RegisterDistributor, RegistryGrpcService.ReportProgress).build());
+        RegistryGrpcService.RegisterDistributor, RegistryGrpcService.ReportProgress,
+        RegistryGrpcService.ListDistributors).build());
     server.callHandler(RegistryGrpcService.WatchVersions, this::watch);
   }
 
@@ -89,6 +90,14 @@ public final class RegistryGrpcEndpoint extends RegistryService {
       core.report(RegistryMapper.fromProto(request, System.currentTimeMillis()));
       return Future.succeededFuture(ReportProgressResponse.getDefaultInstance());
     });
+  }
+
+  @Override
+  public Future<io.weightcast.protocol.v1.ListDistributorsResponse> listDistributors(
+      io.weightcast.protocol.v1.ListDistributorsRequest request) {
+    return mapped("ListDistributors", () -> Future.succeededFuture(
+        io.weightcast.protocol.v1.ListDistributorsResponse.newBuilder()
+            .addAllBaseUrls(core.leases().live()).build()));
   }
 
   /** Replays then streams; the subscription ends when the client cancels or the stream breaks. */

@@ -1,0 +1,28 @@
+package io.weightcast.deploy;
+
+import io.weightcast.deploy.cli.PushCommand;
+import io.weightcast.deploy.cli.RegistryCommand;
+import io.weightcast.deploy.cli.VersionsCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one runnable jar: every role and command of Weightcast as a picocli subcommand. */
+@Command(name = "weightcast", mixinStandardHelpOptions = true, version = "weightcast 0.1.0",
+    description = "Gets model weights onto fleets of GPU hosts fast, verified and atomically.",
+    subcommands = {RegistryCommand.class, io.weightcast.deploy.cli.DistributorCommand.class,
+        PushCommand.class, VersionsCommand.class})
+public final class WeightcastMain implements Runnable {
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    System.setProperty("org.slf4j.simpleLogger.log.io.netty", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
+    int code = new CommandLine(new WeightcastMain()).execute(args);
+    System.exit(code);
+  }
+}

@@ -1,0 +1,45 @@
+package io.weightcast.deploy.cli;
+
+import io.weightcast.distributor.DistributorConfig;
+import io.weightcast.distributor.DistributorVerticle;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code weightcast distributor}: ingests and serves chunks over HTTP/2. */
+@Command(name = "distributor", mixinStandardHelpOptions = true,
+    description = "Run a distributor: ingests chunks (verify, zstd once) and serves them over HTTP/2.")
+public final class DistributorCommand implements Callable<Integer> {
+  @Option(names = "--port", defaultValue = "7080", description = "HTTP port (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--data", defaultValue = "./wc-data/dist", description = "Chunk store directory (default ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(names = "--registry", description = "Registry host:port to register with.")
+  String registry;
+
+  @Option(names = "--advertise", description = "URL agents and the registry use to reach this distributor (default http://<host>:<port>, with localhost for 0.0.0.0).")
+  String advertise;
+
+  @Option(names = "--ingest-threads", defaultValue = "0", description = "Threads that verify and compress uploads (default: cores).")
+  int ingestThreads;
+
+  @Option(names = "--zstd-level", defaultValue = "1", description = "zstd level for stored chunks (default ${DEFAULT-VALUE}).")
+  int zstdLevel;
+
+  @Override
+  public Integer call() {
+    return CliSupport.exitCode(() -> {
+      int threads = ingestThreads > 0 ? ingestThreads : Runtime.getRuntime().availableProcessors();
+      String url = advertise != null ? advertise
+          : "http://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + port;
+      return Servers.runUntilStopped(CliSupport.newVertx(), new DistributorVerticle(
+          new DistributorConfig(port, host, data, registry, url, threads, zstdLevel)));
+    });
+  }
+}

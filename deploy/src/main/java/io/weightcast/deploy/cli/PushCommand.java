@@ -1,0 +1,91 @@
+package io.weightcast.deploy.cli;
+
+import io.vertx.core.Vertx;
+import io.weightcast.deploy.push.Pusher;
+import io.weightcast.protocol.Manifest;
+import io.weightcast.protocol.wire.Sizes;
+import java.nio.file.Path;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code weightcast push DIR}: uploads the chunks the distributor lacks, then publishes. */
+@Command(name = "push", mixinStandardHelpOptions = true,
+    description = "Push a model directory as a new version.")
+public final class PushCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "DIR", description = "The model directory.")
+  Path dir;
+
+  @Option(names = "--model", required = true, description = "Model name.")
+  String model;
+
+  @Option(names = "--version", required = true, description = "Version name (immutable once published).")
+  String version;
+
+  @Option(names = "--registry", defaultValue = "localhost:7070", description = "Registry host:port (default ${DEFAULT-VALUE}).")
+  String registry;
+
+  @Option(names = "--distributor", defaultValue = "http://localhost:7080", description = "Distributor URL (default ${DEFAULT-VALUE}).")
+  String distributor;
+
+  @Option(names = "--chunk-size", defaultValue = "8MiB", description = "Chunk size (default ${DEFAULT-VALUE}).")
+  String chunkSize;
+
+  @Option(names = "--streams", defaultValue = "16", description = "Concurrent uploads (default ${DEFAULT-VALUE}).")
+  int streams;
+
+  @Override
+  public Integer call() {
+    return CliSupport.exitCode(() -> {
+      Pusher.Options options = new Pusher.Options(dir, model, version, Sizes.parse(chunkSize),
+          streams, registry, distributor);
+      Vertx vertx = CliSupport.newVertx();
+      List<ConsoleProgress> bars = new CopyOnWriteArrayList<>();
+      long timer = vertx.setPeriodic(250, t -> bars.forEach(ConsoleProgress::tick));
+      try {
+        Pusher.Result r = CliSupport.runOnContext(vertx, v -> Pusher.push(v, options,
+            new Pusher.Listener() {
+              @Override
+              public LongConsumer hashing(long totalBytes) {
+                return start(bars, "hashing", totalBytes);
+              }
+
+              @Override
+              public LongConsumer uploading(int chunks, long bytes) {
+                bars.forEach(ConsoleProgress::finish);
+                bars.clear();
+                return start(bars, "uploading", bytes);
+              }
+            }));
+        vertx.cancelTimer(timer);
+        bars.forEach(ConsoleProgress::finish);
+        System.out.println(summary(r));
+        return 0;
+      } finally {
+        vertx.cancelTimer(timer);
+        vertx.close().await();
+      }
+    });
+  }
+
+  private static LongConsumer start(List<ConsoleProgress> bars, String label, long total) {
+    ConsoleProgress p = ConsoleProgress.onStderr(label, total);
+    bars.add(p);
+    return p::add;
+  }
+
+  static String summary(Pusher.Result r) {
+    Manifest m = r.version().manifest();
+    String uploaded = r.chunksUploaded() == 0
+        ? "uploaded no chunk bytes: all " + r.distinctChunks() + " chunks were already present"
+        : "uploaded " + r.chunksUploaded() + " of " + r.distinctChunks() + " chunks ("
+            + Sizes.format(r.bytesUploaded()) + "), reused " + Sizes.format(r.bytesReused());
+    return (r.created() ? "published " : "already published ") + m.id() + " (sequence "
+        + r.version().sequence() + ", manifest " + r.version().manifestDigest().hex() + ", "
+        + m.files().size() + " files, " + Sizes.format(m.totalBytes()) + "); " + uploaded;
+  }
+}

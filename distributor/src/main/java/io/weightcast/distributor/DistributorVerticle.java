@@ -1,0 +1,82 @@
+package io.weightcast.distributor;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.weightcast.distributor.lease.RegistryLease;
+import io.weightcast.distributor.serve.ChunkHttpServer;
+import io.weightcast.distributor.store.ChunkStoreWorker;
+import io.weightcast.protocol.wire.RegistryConnection;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The distributor role, wiring only: 1. open the chunk store on the "wc-ingest" pool (cleans
+ * staging, indexes chunks); 2. serve the chunk API; 3. keep a registry lease when a registry is
+ * configured (a registry that is down does not fail the start). Owns the pool, the server and the
+ * lease; its fields are confined to its context.
+ */
+public final class DistributorVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(DistributorVerticle.class);
+  public static final String INGEST_POOL = "wc-ingest";
+
+  private final DistributorConfig config;
+  private WorkerExecutor ingestPool;
+  private HttpServer server;
+  private RegistryLease lease;
+
+  public DistributorVerticle(DistributorConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    ingestPool = vertx.createSharedWorkerExecutor(INGEST_POOL, config.ingestThreads());
+    return ChunkStoreWorker.open(ingestPool, config.dataDir(), config.zstdLevel())
+        .compose(store -> vertx.createHttpServer(
+                ChunkHttpServer.options(config.host(), config.port()))
+            .requestHandler(ChunkHttpServer.router(vertx, store))
+            .listen())
+        .onSuccess(listening -> {
+          server = listening;
+          LOG.info("distributor serving {} on {}", config.dataDir(),
+              config.advertisedBaseUrl(actualPort()));
+          startLease();
+        });
+  }
+
+  /** The port the server listens on; valid after a successful start (useful with port 0). */
+  public int actualPort() {
+    if (server == null) {
+      throw new IllegalStateException("the distributor is not started");
+    }
+    return server.actualPort();
+  }
+
+  private void startLease() {
+    if (config.registryEndpoint() == null) {
+      return;
+    }
+    RegistryConnection registry = RegistryConnection.create(vertx, config.registryEndpoint());
+    lease = new RegistryLease(vertx, registry, config.advertisedBaseUrl(actualPort()),
+        config.distributorId(actualPort()));
+    lease.start();
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<?>> closing = new ArrayList<>();
+    if (lease != null) {
+      closing.add(lease.stop());
+    }
+    if (server != null) {
+      closing.add(server.close());
+    }
+    return Future.join(closing).eventually(() -> ingestPool == null
+        ? Future.succeededFuture()
+        : ingestPool.close());
+  }
+}

@@ -1,0 +1,84 @@
+package io.weightcast.distributor.ingest;
+
+import io.vertx.core.Future;
+import io.vertx.core.file.FileSystem;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.weightcast.distributor.serve.PayloadTooLarge;
+import io.weightcast.distributor.store.ChunkStoreWorker;
+import io.weightcast.distributor.store.IngestResult;
+import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.Manifest;
+import io.weightcast.protocol.failure.InvalidArgument;
+import java.nio.file.Path;
+
+/**
+ * {@code PUT /v1/chunks/:sha256}: 1. pause the body and validate digest and Content-Length;
+ * 2. a chunk already stored is answered 200 after its body is drained; 3. otherwise stream the
+ * body to staging ({@link BodyStager}); 4. verify, encode and publish on the ingest pool;
+ * 5. answer 201. Nothing is published unless the whole body arrived and hashed to its name.
+ * Runs on the request's event loop; all disk and CPU work happens on the pool.
+ */
+public final class UploadHandler {
+  private final ChunkStoreWorker store;
+  private final FileSystem fs;
+
+  public UploadHandler(ChunkStoreWorker store, FileSystem fs) {
+    this.store = store;
+    this.fs = fs;
+  }
+
+  public Future<Void> handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    request.pause();
+    Digest digest = Digest.parse(ctx.pathParam("sha256"));
+    long length = declaredLength(request);
+    if (store.contains(digest)) {
+      return drain(request).compose(v -> answer(ctx, digest, IngestResult.ALREADY_PRESENT));
+    }
+    Path staged = store.newStagingPath(digest);
+    return BodyStager.stage(fs, request, staged, length)
+        .compose(v -> store.ingest(staged, digest, length))
+        .compose(result -> answer(ctx, digest, result));
+  }
+
+  /** Content-Length, required and at most {@link Manifest#MAX_CHUNK_SIZE}. */
+  static long declaredLength(HttpServerRequest request) {
+    String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (header == null) {
+      throw new InvalidArgument("PUT of a chunk needs a Content-Length");
+    }
+    long length;
+    try {
+      length = Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidArgument("Content-Length is not a number: '" + header + "'");
+    }
+    if (length < 0) {
+      throw new InvalidArgument("Content-Length must be >= 0, got " + length);
+    }
+    if (length > Manifest.MAX_CHUNK_SIZE) {
+      throw new PayloadTooLarge("a chunk is at most " + Manifest.MAX_CHUNK_SIZE
+          + " bytes, Content-Length is " + length);
+    }
+    return length;
+  }
+
+  /** Reads and drops the rest of the body so the connection stays usable. */
+  private static Future<Void> drain(HttpServerRequest request) {
+    request.handler(buffer -> { });
+    request.resume();
+    return request.end().recover(e -> Future.failedFuture(
+        new InvalidArgument("upload aborted: " + e)));
+  }
+
+  private static Future<Void> answer(RoutingContext ctx, Digest digest, IngestResult result) {
+    boolean stored = result == IngestResult.STORED;
+    return ctx.response().setStatusCode(stored ? 201 : 200)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("sha256", digest.hex())
+            .put("result", stored ? "stored" : "already_present").encode());
+  }
+}

@@ -1,0 +1,82 @@
+package io.weightcast.distributor.serve;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.weightcast.distributor.ingest.MissingHandler;
+import io.weightcast.distributor.ingest.UploadHandler;
+import io.weightcast.distributor.store.ChunkStoreWorker;
+import io.weightcast.protocol.wire.ChunkHttp;
+import java.util.function.Function;
+
+/**
+ * Builds the chunk API's server options and router (routes of {@link ChunkHttp}). HTTP/1.1 and
+ * h2c with prior knowledge share one port; HTTP/2 flow-control windows are sized for bulk data
+ * (STACK-NOTES: 8 MiB per stream, 64 MiB per connection, 1 MiB frames).
+ */
+public final class ChunkHttpServer {
+  public static final int STREAM_WINDOW = 8 * 1024 * 1024;
+  public static final int CONNECTION_WINDOW = 64 * 1024 * 1024;
+  public static final int MAX_FRAME = 1024 * 1024;
+
+  private ChunkHttpServer() {}
+
+  public static HttpServerOptions options(String host, int port) {
+    return new HttpServerOptions()
+        .setHost(host)
+        .setPort(port)
+        .setHttp2ClearTextEnabled(true)
+        .setHandle100ContinueAutomatically(true)
+        .setInitialSettings(new Http2Settings()
+            .setInitialWindowSize(STREAM_WINDOW)
+            .setMaxFrameSize(MAX_FRAME))
+        .setHttp2ConnectionWindowSize(CONNECTION_WINDOW);
+  }
+
+  /** The router; every failure leaves it through {@link FailureMapper}. */
+  public static Router router(Vertx vertx, ChunkStoreWorker store) {
+    Router router = Router.router(vertx);
+    ChunkReadHandler read = new ChunkReadHandler(store);
+    UploadHandler upload = new UploadHandler(store, vertx.fileSystem());
+    MissingHandler missing = new MissingHandler(store);
+
+    router.post(ChunkHttp.MISSING_PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(MissingHandler.BODY_LIMIT))
+        .handler(async(missing::handle));
+    String chunk = ChunkHttp.CHUNKS_PATH + ":sha256";
+    router.get(chunk).handler(async(read::handle));
+    router.head(chunk).handler(async(read::handle));
+    router.put(chunk).handler(async(upload::handle));
+    router.get("/health").handler(async(ctx -> health(ctx, store)));
+
+    router.route().failureHandler(FailureMapper::handle);
+    router.errorHandler(404, FailureMapper::handle);
+    router.errorHandler(405, FailureMapper::handle);
+    return router;
+  }
+
+  private static Future<Void> health(RoutingContext ctx, ChunkStoreWorker store) {
+    return ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("status", "UP").put("chunks", store.size()).encode());
+  }
+
+  /** Adapts a Future-returning handler: a thrown or failed outcome goes to the failure handler. */
+  private static Handler<RoutingContext> async(Function<RoutingContext, Future<?>> handler) {
+    return ctx -> {
+      Future<?> outcome;
+      try {
+        outcome = handler.apply(ctx);
+      } catch (RuntimeException e) {
+        outcome = Future.failedFuture(e);
+      }
+      outcome.onFailure(ctx::fail);
+    };
+  }
+}

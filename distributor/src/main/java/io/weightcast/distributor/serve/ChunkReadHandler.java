@@ -1,0 +1,58 @@
+package io.weightcast.distributor.serve;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import io.weightcast.distributor.store.ChunkStoreWorker;
+import io.weightcast.distributor.store.StoredChunk;
+import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.failure.ChunkNotFound;
+import io.weightcast.protocol.wire.ChunkHttp;
+import java.util.Optional;
+
+/**
+ * {@code HEAD} and {@code GET /v1/chunks/:sha256}: answers from the in-memory index and streams
+ * the stored frame with {@code sendFile} (zero-copy on HTTP/1.1). Runs on the request's event
+ * loop; never reads a chunk into memory.
+ */
+public final class ChunkReadHandler {
+  private final ChunkStoreWorker store;
+
+  public ChunkReadHandler(ChunkStoreWorker store) {
+    this.store = store;
+  }
+
+  public Future<Void> handle(RoutingContext ctx) {
+    Digest digest = Digest.parse(ctx.pathParam("sha256"));
+    StoredChunk chunk = store.locate(digest)
+        .orElseThrow(() -> new ChunkNotFound("chunk " + digest.hex() + " is not stored here"));
+    HttpServerResponse response = ctx.response();
+    writeHeaders(response, digest, chunk);
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      return response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(chunk.frameLength()))
+          .end();
+    }
+    Optional<ByteRange> range =
+        ByteRange.parse(ctx.request().getHeader("Range"), chunk.frameLength());
+    String path = chunk.path().toString();
+    if (range.isEmpty()) {
+      return response.setStatusCode(200).sendFile(path, 0, chunk.frameLength());
+    }
+    ByteRange r = range.get();
+    return response.setStatusCode(206)
+        .putHeader(HttpHeaders.CONTENT_RANGE, r.contentRange())
+        .sendFile(path, r.start(), r.length());
+  }
+
+  private static void writeHeaders(HttpServerResponse response, Digest digest, StoredChunk chunk) {
+    response.putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
+        .putHeader(HttpHeaders.ACCEPT_RANGES, "bytes")
+        .putHeader(HttpHeaders.ETAG, "\"" + digest.hex() + "\"")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=31536000, immutable")
+        .putHeader(ChunkHttp.CODEC_HEADER, chunk.codec().wireName())
+        .putHeader(ChunkHttp.RAW_LENGTH_HEADER, Long.toString(chunk.rawLength()))
+        .putHeader(ChunkHttp.FRAME_LENGTH_HEADER, Long.toString(chunk.frameLength()));
+  }
+}

@@ -1,0 +1,117 @@
+package io.weightcast.agent;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.weightcast.agent.fetch.BufferPool;
+import io.weightcast.agent.fetch.ChunkFetcher;
+import io.weightcast.agent.rollout.ProgressReporter;
+import io.weightcast.agent.rollout.RolloutContext;
+import io.weightcast.agent.rollout.RolloutQueue;
+import io.weightcast.agent.serve.AgentChunkServer;
+import io.weightcast.agent.serve.HeldChunks;
+import io.weightcast.agent.watch.AgentState;
+import io.weightcast.agent.watch.AnnouncementWatcher;
+import io.weightcast.protocol.CommittedVersion;
+import io.weightcast.protocol.NodeProgress;
+import io.weightcast.protocol.wire.RegistryConnection;
+import java.nio.file.Files;
+import java.util.Collection;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent role: reads its state, serves the chunks it holds, watches the registry from its
+ * persisted position and rolls out each announced version. Wiring only; all components are
+ * confined to this verticle's context, and blocking file work runs on the {@code wc-agent-disk}
+ * pool.
+ */
+public final class AgentVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
+  private static final long RETRY_FAILED_MS = 30_000;
+
+  private final AgentConfig config;
+  private WorkerExecutor disk;
+  private RegistryConnection registry;
+  private ChunkFetcher fetcher;
+  private ProgressReporter reporter;
+  private RolloutQueue queue;
+  private AnnouncementWatcher watcher;
+  private AgentChunkServer server;
+  private final HeldChunks held;
+
+  public AgentVerticle(AgentConfig config) {
+    this.config = config;
+    this.held = new HeldChunks(config.dataDir().resolve("models"));
+  }
+
+  @Override
+  public Future<?> start() {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    disk = vertx.createSharedWorkerExecutor("wc-agent-disk-" + config.nodeId(), threads);
+    AgentState state = new AgentState(config.stateDir());
+    return disk.executeBlocking(() -> loadHeld(state)).compose(position -> {
+      registry = RegistryConnection.create(vertx, config.registry());
+      fetcher = new ChunkFetcher(vertx, new BufferPool(config.chunksInFlight()),
+          config.chunksInFlight(), config.stallTimeoutMs());
+      reporter = new ProgressReporter(vertx, registry);
+      RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, registry, state,
+          reporter, held::add, held::remove);
+      queue = new RolloutQueue(ctx, position, p -> savePosition(state, p), RETRY_FAILED_MS);
+      watcher = new AnnouncementWatcher(vertx, registry, config.models(), position, queue::submit);
+      server = new AgentChunkServer(held);
+      return server.listen(vertx, config.host(), config.port());
+    }).onSuccess(s -> {
+      watcher.start();
+      LOG.info("agent {} ({}/{}) serving chunks on {}:{}, data {}", config.nodeId(),
+          config.zone(), config.rack(), config.host(), s.actualPort(), config.dataDir());
+    });
+  }
+
+  /** Indexes the versions held on disk; answers the watch position to resume from. */
+  private long loadHeld(AgentState state) {
+    List<CommittedVersion> manifests = state.manifests();
+    for (CommittedVersion v : manifests) {
+      if (Files.isDirectory(config.dataDir().resolve("models").resolve(v.manifest().model())
+          .resolve(v.manifest().version()))) {
+        held.add(v);
+      }
+    }
+    return state.watchPosition();
+  }
+
+  private void savePosition(AgentState state, long position) {
+    disk.executeBlocking(() -> {
+      state.saveWatchPosition(position);
+      return null;
+    }, true).onFailure(e -> LOG.error("cannot persist watch position {}", position, e));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (watcher != null) {
+      watcher.stop();
+      queue.stop();
+      reporter.stop();
+    }
+    Future<Void> closing = Future.join(
+        server == null ? Future.succeededFuture() : server.close(),
+        fetcher == null ? Future.succeededFuture() : fetcher.close()).mapEmpty();
+    return closing.eventually(() -> registry == null ? Future.succeededFuture()
+        : registry.closeAsync()).eventually(() -> disk.close());
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /** Latest progress per version (read on this verticle's context). */
+  public Collection<NodeProgress> progress() {
+    return reporter.latest();
+  }
+
+  public AgentConfig agentConfig() {
+    return config;
+  }
+}

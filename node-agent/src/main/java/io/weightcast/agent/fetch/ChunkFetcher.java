@@ -1,0 +1,136 @@
+package io.weightcast.agent.fetch;
+
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.codec.ChunkCodec;
+import io.weightcast.protocol.codec.Codec;
+import io.weightcast.protocol.failure.DigestMismatch;
+import io.weightcast.protocol.failure.Unavailable;
+import io.weightcast.protocol.failure.WeightcastFailure;
+import io.weightcast.protocol.wire.ChunkHttp;
+import io.weightcast.protocol.wire.Endpoints;
+import io.weightcast.protocol.wire.Http2Tuning;
+import io.weightcast.protocol.wire.HttpFailures;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fetches encoded chunk frames over HTTP/2 (one multiplexed connection per source) into pooled
+ * direct buffers. A transfer that receives no bytes for {@code stallMs} is reset and fails as
+ * {@link Unavailable}; a body of the wrong length fails as {@link DigestMismatch}. Confined to the
+ * agent verticle's context (requests are issued from it, see ../shared/STACK-NOTES.md).
+ */
+public final class ChunkFetcher {
+  private final Vertx vertx;
+  private final BufferPool pool;
+  private final int streamsPerSource;
+  private final long stallMs;
+  private final Map<String, HttpClient> clients = new HashMap<>();
+
+  public ChunkFetcher(Vertx vertx, BufferPool pool, int streamsPerSource, long stallMs) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.streamsPerSource = streamsPerSource;
+    this.stallMs = stallMs;
+  }
+
+  /** Fetches the frame of chunk {@code digest} (raw length {@code rawLength}) from {@code source}. */
+  public Future<FetchedChunk> fetch(String source, Digest digest, int rawLength) {
+    int capacity = ChunkCodec.maxEncodedLength(rawLength);
+    return pool.acquire(capacity).compose(buf -> request(source, digest, rawLength, buf)
+        .onFailure(e -> pool.release(buf)));
+  }
+
+  public void release(FetchedChunk chunk) {
+    pool.release(chunk.frame());
+  }
+
+  private Future<FetchedChunk> request(String source, Digest digest, int rawLength,
+      ByteBuffer buf) {
+    URI base = Endpoints.uri(source);
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
+        .setHost(base.getHost()).setPort(base.getPort()).setURI(ChunkHttp.chunkPath(digest))
+        .setConnectTimeout(stallMs).setIdleTimeout(stallMs);
+    return client(source).request(options)
+        .compose(req -> req.send())
+        .compose(resp -> receive(resp, source, digest, rawLength, buf))
+        .recover(e -> Future.failedFuture(e instanceof WeightcastFailure ? e
+            : new Unavailable(source + " failed to send chunk " + digest.shortHex() + ": "
+                + e.getMessage(), e)));
+  }
+
+  private Future<FetchedChunk> receive(HttpClientResponse resp, String source, Digest digest,
+      int rawLength, ByteBuffer buf) {
+    if (resp.statusCode() != 200) {
+      return resp.body().compose(b -> Future.failedFuture(
+          HttpFailures.fromResponse(resp.statusCode(), b)));
+    }
+    Codec codec;
+    long frameLength;
+    try {
+      codec = Codec.fromWireName(resp.getHeader(ChunkHttp.CODEC_HEADER));
+      String frameHeader = resp.getHeader(ChunkHttp.FRAME_LENGTH_HEADER);
+      frameLength = Long.parseLong(frameHeader != null ? frameHeader
+          : resp.getHeader("content-length"));
+      long raw = Long.parseLong(resp.getHeader(ChunkHttp.RAW_LENGTH_HEADER));
+      if (raw != rawLength || frameLength > buf.capacity() || frameLength < 0) {
+        throw new DigestMismatch("source announces " + raw + " raw / " + frameLength
+            + " frame bytes for a chunk of " + rawLength);
+      }
+    } catch (RuntimeException e) {
+      resp.request().reset();
+      return Future.failedFuture(e instanceof WeightcastFailure ? e : new DigestMismatch(
+          source + " sent unusable headers for " + digest.shortHex() + ": " + e.getMessage()));
+    }
+    buf.clear().limit((int) frameLength);
+    Promise<FetchedChunk> done = Promise.promise();
+    resp.handler(data -> copy(data, buf, resp, done));
+    resp.exceptionHandler(done::tryFail);
+    resp.endHandler(v -> {
+      if (buf.hasRemaining()) {
+        done.tryFail(new DigestMismatch(source + " ended chunk " + digest.shortHex() + " after "
+            + buf.position() + " of " + frameLength + " bytes"));
+      } else {
+        done.tryComplete(new FetchedChunk(codec, buf.flip(), source));
+      }
+    });
+    return done.future();
+  }
+
+  private static void copy(Buffer data, ByteBuffer buf, HttpClientResponse resp,
+      Promise<FetchedChunk> done) {
+    if (data.length() > buf.remaining()) {
+      resp.request().reset();
+      done.tryFail(new DigestMismatch("source sent more bytes than the frame length"));
+      return;
+    }
+    ByteBuf bytes = ((BufferInternal) data).getByteBuf();
+    int n = data.length();
+    ByteBuffer target = buf.slice(buf.position(), n);
+    bytes.getBytes(bytes.readerIndex(), target);
+    buf.position(buf.position() + n);
+  }
+
+  private HttpClient client(String source) {
+    return clients.computeIfAbsent(source, s -> vertx.createHttpClient(
+        Http2Tuning.clientOptions(streamsPerSource, (int) stallMs)));
+  }
+
+  public Future<Void> close() {
+    List<Future<Void>> closing = clients.values().stream().map(HttpClient::close).toList();
+    clients.clear();
+    return Future.join(closing).mapEmpty();
+  }
+}

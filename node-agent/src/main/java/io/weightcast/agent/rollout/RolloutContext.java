@@ -1,0 +1,22 @@
+package io.weightcast.agent.rollout;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.weightcast.agent.AgentConfig;
+import io.weightcast.agent.fetch.ChunkFetcher;
+import io.weightcast.agent.watch.AgentState;
+import io.weightcast.protocol.CommittedVersion;
+import io.weightcast.protocol.wire.RegistryConnection;
+import java.util.function.Consumer;
+
+/**
+ * What every version rollout of one agent shares. Confined to the agent verticle's context, except
+ * {@code disk}, the worker pool on which all blocking file work runs (unordered).
+ *
+ * @param onHeld called on the context when a version is complete on disk (its chunks can be served)
+ * @param onRemoved called on the context when retention deleted a version
+ */
+public record RolloutContext(Vertx vertx, AgentConfig config, WorkerExecutor disk,
+    ChunkFetcher fetcher, RegistryConnection registry, AgentState state,
+    ProgressReporter reporter, Consumer<CommittedVersion> onHeld,
+    Consumer<String> onRemoved) {}

@@ -1,0 +1,168 @@
+package io.weightcast.agent.rollout;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.weightcast.agent.assemble.AssemblyConfig;
+import io.weightcast.agent.assemble.ChunkLocation;
+import io.weightcast.agent.assemble.ModelStore;
+import io.weightcast.agent.assemble.VersionAssembly;
+import io.weightcast.protocol.CommittedVersion;
+import io.weightcast.protocol.Manifest;
+import io.weightcast.protocol.NodeProgress;
+import io.weightcast.protocol.NodeProgress.State;
+import io.weightcast.protocol.failure.Unavailable;
+import io.weightcast.protocol.failure.WeightcastFailure;
+import io.weightcast.protocol.wire.Bounded;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings one version onto this node. Steps: (1) open the assembly on the disk pool (free-space
+ * check, preallocation, journal replay after a crash); (2) fetch every missing chunk, at most
+ * {@code chunksInFlight} at once, decode + verify + write + journal each on the disk pool,
+ * retrying a failed chunk from the next source with backoff 250 ms x 2^attempt; (3) finish: force,
+ * fsync, rename staging into {@code DATA/models/M/V}; (4) activate if it is the newest version of
+ * its model, then apply retention. Confined to the agent verticle's context; the assembly itself
+ * is touched only on the disk pool.
+ */
+public final class VersionRollout {
+  private static final Logger LOG = LoggerFactory.getLogger(VersionRollout.class);
+
+  private final RolloutContext ctx;
+  private final CommittedVersion version;
+  private final Manifest manifest;
+  private VersionAssembly assembly;
+  private List<String> sources = List.of();
+  private long chunksDone;
+  private long bytesDone;
+  private State state = State.QUEUED;
+  private String lastError = "";
+  private boolean current;
+
+  public VersionRollout(RolloutContext ctx, CommittedVersion version) {
+    this.ctx = ctx;
+    this.version = version;
+    this.manifest = version.manifest();
+  }
+
+  /** Runs the rollout; the future fails (after reporting FAILED) with the reason. */
+  public Future<Void> run() {
+    report(State.FETCHING);
+    return ctx.disk().executeBlocking(() -> VersionAssembly.open(ctx.config().dataDir(), manifest,
+            AssemblyConfig.DEFAULTS), false)
+        .compose(a -> {
+          assembly = a;
+          chunksDone = a.doneChunks();
+          bytesDone = a.doneBytes();
+          if (a.isPublished()) {
+            return Future.succeededFuture();
+          }
+          return fetchAll(a.missingChunks()).compose(v -> finish());
+        })
+        .compose(v -> activate())
+        .onSuccess(v -> report(State.ACTIVE))
+        .onFailure(e -> {
+          lastError = e.getMessage();
+          LOG.warn("{} failed: {}", manifest.id(), lastError);
+          report(State.FAILED);
+        })
+        .eventually(this::closeAssembly);
+  }
+
+  private Future<Void> fetchAll(List<ChunkLocation> missing) {
+    if (missing.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return ctx.registry().listDistributors().compose(urls -> {
+      if (urls.isEmpty()) {
+        return Future.failedFuture(new Unavailable("the registry knows no live distributor"));
+      }
+      sources = urls;
+      return Bounded.forEach(missing, ctx.config().chunksInFlight(), loc -> fetchOne(loc, 1));
+    });
+  }
+
+  private Future<Void> fetchOne(ChunkLocation loc, int attempt) {
+    String source = sources.get((loc.chunk().index() + attempt - 1) % sources.size());
+    int length = (int) loc.chunk().length();
+    return ctx.fetcher().fetch(source, loc.chunk().digest(), length)
+        .compose(chunk -> ctx.disk().executeBlocking(
+                () -> assembly.writeChunk(loc, chunk.codec(), chunk.frame()), false)
+            .eventually(() -> {
+              ctx.fetcher().release(chunk);
+              return Future.succeededFuture();
+            }))
+        .<Void>map(written -> {
+          chunksDone++;
+          bytesDone += length;
+          report(State.FETCHING);
+          return null;
+        })
+        .recover(e -> retry(loc, attempt, e));
+  }
+
+  private Future<Void> retry(ChunkLocation loc, int attempt, Throwable e) {
+    boolean retryable = !(e instanceof WeightcastFailure f) || f.retryable();
+    if (!retryable || attempt >= ctx.config().maxAttempts()) {
+      return Future.failedFuture(new Unavailable("chunk " + loc.chunk().index() + " of '"
+          + loc.file().path() + "' (" + loc.chunk().digest().shortHex() + ") failed after "
+          + attempt + " attempt(s): " + e.getMessage(), e));
+    }
+    LOG.info("{}: retrying chunk {} of '{}' (attempt {}): {}", manifest.id(),
+        loc.chunk().index(), loc.file().path(), attempt + 1, e.getMessage());
+    Promise<Void> later = Promise.promise();
+    ctx.vertx().setTimer(250L << Math.min(attempt - 1, 6),
+        t -> fetchOne(loc, attempt + 1).onComplete(later));
+    return later.future();
+  }
+
+  private Future<Void> finish() {
+    report(State.VERIFYING);
+    return ctx.disk().executeBlocking(() -> assembly.finish(ctx.config().verifyFiles()), false)
+        .mapEmpty();
+  }
+
+  /** Records the version as held and moves {@code current} if no newer version is active. */
+  private Future<Void> activate() {
+    String model = manifest.model();
+    return ctx.disk().executeBlocking(() -> {
+      ctx.state().saveManifest(version);
+      boolean newest = ctx.state().activeSequence(model).orElse(0) <= version.sequence();
+      if (newest) {
+        ModelStore.activate(ctx.config().dataDir(), model, manifest.version());
+        ctx.state().saveActiveSequence(model, version.sequence());
+      }
+      List<String> removed = ModelStore.retain(ctx.config().dataDir(), model,
+          ctx.config().keepVersions());
+      removed.forEach(v -> ctx.state().forgetManifest(model, v));
+      return new Activation(newest, removed);
+    }, false).map(a -> {
+      chunksDone = manifest.chunkCount();
+      bytesDone = manifest.totalBytes();
+      current = a.activated();
+      ctx.onHeld().accept(version);
+      a.removed().forEach(v -> ctx.onRemoved().accept(model + "/" + v));
+      return null;
+    });
+  }
+
+  private record Activation(boolean activated, List<String> removed) {}
+
+  private Future<Void> closeAssembly() {
+    VersionAssembly a = assembly;
+    assembly = null;
+    return a == null ? Future.succeededFuture() : ctx.disk().executeBlocking(() -> {
+      a.close();
+      return null;
+    }, false);
+  }
+
+  private void report(State s) {
+    state = s;
+    ctx.reporter().update(new NodeProgress(ctx.config().nodeId(), ctx.config().zone(),
+        ctx.config().rack(), manifest.model(), manifest.version(), state, chunksDone,
+        manifest.chunkCount(), bytesDone, manifest.totalBytes(), lastError, "", current,
+        System.currentTimeMillis()));
+  }
+}

@@ -1,0 +1,76 @@
+package io.weightcast.agent.serve;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.codec.Codec;
+import io.weightcast.protocol.failure.InvalidArgument;
+import io.weightcast.protocol.wire.ChunkHttp;
+import io.weightcast.protocol.wire.Http2Tuning;
+
+/**
+ * Serves the chunks this agent holds, with the distributor's chunk API ({@link ChunkHttp}): HEAD
+ * and GET of {@code /v1/chunks/{sha256}}, bodies sent raw from the published files with
+ * {@code sendFile} (no copy through the heap). Handlers run on the agent verticle's context.
+ */
+public final class AgentChunkServer {
+  private final HeldChunks held;
+  private HttpServer server;
+
+  public AgentChunkServer(HeldChunks held) {
+    this.held = held;
+  }
+
+  public Future<HttpServer> listen(Vertx vertx, String host, int port) {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
+        .put("chunks", held.size())));
+    router.head("/v1/chunks/:sha256").handler(ctx -> chunk(ctx, false));
+    router.get("/v1/chunks/:sha256").handler(ctx -> chunk(ctx, true));
+    server = vertx.createHttpServer(Http2Tuning.serverOptions(host, port)).requestHandler(router);
+    return server.listen();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void chunk(RoutingContext ctx, boolean body) {
+    Digest digest;
+    try {
+      digest = Digest.parse(ctx.pathParam("sha256"));
+    } catch (InvalidArgument e) {
+      error(ctx.response(), 400, e.code(), e.getMessage());
+      return;
+    }
+    HeldChunks.Location at = held.find(digest).orElse(null);
+    if (at == null) {
+      error(ctx.response(), 404, "chunk_not_found", "this agent does not hold " + digest.hex());
+      return;
+    }
+    HttpServerResponse resp = ctx.response()
+        .putHeader(ChunkHttp.CODEC_HEADER, Codec.RAW.wireName())
+        .putHeader(ChunkHttp.RAW_LENGTH_HEADER, Long.toString(at.length()))
+        .putHeader(ChunkHttp.FRAME_LENGTH_HEADER, Long.toString(at.length()))
+        .putHeader("etag", "\"" + digest.hex() + "\"");
+    if (body) {
+      resp.sendFile(at.file().toString(), at.offset(), at.length());
+    } else {
+      resp.putHeader("content-length", Long.toString(at.length())).end();
+    }
+  }
+
+  private static void error(HttpServerResponse resp, int status, String code, String message) {
+    resp.setStatusCode(status).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("code", code).put("message", message).encode());
+  }
+}

@@ -1,0 +1,58 @@
+package io.weightcast.agent.serve;
+
+import io.weightcast.protocol.ChunkSpec;
+import io.weightcast.protocol.CommittedVersion;
+import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.FileEntry;
+import io.weightcast.protocol.Manifest;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where each chunk this agent holds can be read: digest to (file, offset, length) inside a
+ * published, verified version. Confined to the agent verticle's context; only complete versions
+ * are added, so nothing unverified is ever served.
+ */
+public final class HeldChunks {
+  /** A readable copy of a chunk. */
+  public record Location(Path file, long offset, long length) {}
+
+  private final Path modelsDir;
+  private final Map<Digest, Location> byDigest = new HashMap<>();
+  private final Map<String, Manifest> versions = new HashMap<>();
+
+  public HeldChunks(Path modelsDir) {
+    this.modelsDir = modelsDir;
+  }
+
+  public void add(CommittedVersion v) {
+    Manifest m = v.manifest();
+    versions.put(m.id(), m);
+    Path dir = modelsDir.resolve(m.model()).resolve(m.version());
+    for (FileEntry f : m.files()) {
+      for (ChunkSpec c : f.chunks()) {
+        byDigest.putIfAbsent(c.digest(), new Location(dir.resolve(f.path()), c.offset(),
+            c.length()));
+      }
+    }
+  }
+
+  /** Forgets a deleted version ("model/version"); chunks also held by another version stay. */
+  public void remove(String id) {
+    if (versions.remove(id) == null) {
+      return;
+    }
+    byDigest.clear();
+    versions.values().forEach(m -> add(CommittedVersion.of(m, 1, 0)));
+  }
+
+  public Optional<Location> find(Digest digest) {
+    return Optional.ofNullable(byDigest.get(digest));
+  }
+
+  public int size() {
+    return byDigest.size();
+  }
+}
