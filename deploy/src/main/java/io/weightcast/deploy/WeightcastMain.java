@@ -1,5 +1,8 @@
 package io.weightcast.deploy;
 
+import io.weightcast.deploy.cli.AgentCommand;
+import io.weightcast.deploy.cli.DemoCommand;
+import io.weightcast.deploy.cli.DistributorCommand;
 import io.weightcast.deploy.cli.PushCommand;
 import io.weightcast.deploy.cli.RegistryCommand;
 import io.weightcast.deploy.cli.VersionsCommand;
@@ -9,8 +12,8 @@ import picocli.CommandLine.Command;
 /** The one runnable jar: every role and command of Weightcast as a picocli subcommand. */
 @Command(name = "weightcast", mixinStandardHelpOptions = true, version = "weightcast 0.1.0",
     description = "Gets model weights onto fleets of GPU hosts fast, verified and atomically.",
-    subcommands = {RegistryCommand.class, io.weightcast.deploy.cli.DistributorCommand.class,
-        PushCommand.class, VersionsCommand.class})
+    subcommands = {RegistryCommand.class, DistributorCommand.class, AgentCommand.class,
+        PushCommand.class, VersionsCommand.class, DemoCommand.class})
 public final class WeightcastMain implements Runnable {
   @Override
   public void run() {

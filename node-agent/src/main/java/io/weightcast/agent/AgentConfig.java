@@ -22,10 +22,11 @@ import java.util.Objects;
  * @param maxAttempts attempts per chunk before the version is marked failed
  * @param keepVersions versions kept per model (the active one always stays)
  * @param verifyFiles re-hash whole files before activation (the chunks are verified anyway)
+ * @param retryFailedMs a failed version is tried again after this long, unless superseded
  */
 public record AgentConfig(String nodeId, String zone, String rack, String registry, Path dataDir,
     List<String> models, String host, int port, int chunksInFlight, long stallTimeoutMs,
-    int maxAttempts, int keepVersions, boolean verifyFiles) {
+    int maxAttempts, int keepVersions, boolean verifyFiles, long retryFailedMs) {
 
   public AgentConfig {
     if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,128}")) {
@@ -52,6 +53,9 @@ public record AgentConfig(String nodeId, String zone, String rack, String regist
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
     }
+    if (retryFailedMs < 10) {
+      throw new IllegalArgumentException("retryFailedMs must be >= 10, got " + retryFailedMs);
+    }
     if (keepVersions < 1) {
       throw new IllegalArgumentException("keepVersions must be >= 1, got " + keepVersions);
     }
@@ -61,27 +65,32 @@ public record AgentConfig(String nodeId, String zone, String rack, String regist
   public static AgentConfig defaults(String nodeId, String zone, String rack, String registry,
       Path dataDir) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, List.of(), "127.0.0.1", 0, 16,
-        10_000, 5, 2, false);
+        10_000, 5, 2, false, 30_000);
   }
 
   public AgentConfig withModels(List<String> m) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, m, host, port, chunksInFlight,
-        stallTimeoutMs, maxAttempts, keepVersions, verifyFiles);
+        stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, retryFailedMs);
   }
 
   public AgentConfig withServer(String h, int p) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, h, p, chunksInFlight,
-        stallTimeoutMs, maxAttempts, keepVersions, verifyFiles);
+        stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, retryFailedMs);
   }
 
   public AgentConfig withFetch(int inFlight, long stallMs, int attempts) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, host, port, inFlight,
-        stallMs, attempts, keepVersions, verifyFiles);
+        stallMs, attempts, keepVersions, verifyFiles, retryFailedMs);
   }
 
   public AgentConfig withRetention(int keep, boolean verify) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, host, port,
-        chunksInFlight, stallTimeoutMs, maxAttempts, keep, verify);
+        chunksInFlight, stallTimeoutMs, maxAttempts, keep, verify, retryFailedMs);
+  }
+
+  public AgentConfig withRetryFailedMs(long ms) {
+    return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, host, port,
+        chunksInFlight, stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, ms);
   }
 
   /** Where the agent's own state (watch position, activated sequences, manifests) lives. */

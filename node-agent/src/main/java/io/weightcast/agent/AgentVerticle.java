@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
-  private static final long RETRY_FAILED_MS = 30_000;
 
   private final AgentConfig config;
   private WorkerExecutor disk;
@@ -58,7 +57,8 @@ public final class AgentVerticle extends VerticleBase {
       reporter = new ProgressReporter(vertx, registry);
       RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, registry, state,
           reporter, held::add, held::remove);
-      queue = new RolloutQueue(ctx, position, p -> savePosition(state, p), RETRY_FAILED_MS);
+      queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
+          config.retryFailedMs());
       watcher = new AnnouncementWatcher(vertx, registry, config.models(), position, queue::submit);
       server = new AgentChunkServer(held);
       return server.listen(vertx, config.host(), config.port());

@@ -27,7 +27,9 @@ public record Manifest(String model, String version, long chunkSize, List<FileEn
       throw new InvalidManifest("chunk_size must be in [" + MIN_CHUNK_SIZE + ", " + MAX_CHUNK_SIZE
           + "], got " + chunkSize);
     }
-    files = List.copyOf(Objects.requireNonNull(files, "files"));
+    // Files are kept in path order (String order), so the digest does not depend on listing order.
+    files = Objects.requireNonNull(files, "files").stream()
+        .sorted(java.util.Comparator.comparing(FileEntry::path)).toList();
     if (files.size() > MAX_FILES) {
       throw new InvalidManifest("at most " + MAX_FILES + " files, got " + files.size());
     }
@@ -86,8 +88,9 @@ public record Manifest(String model, String version, long chunkSize, List<FileEn
       int slash = path.indexOf('/');
       while (slash > 0) {
         String dir = path.substring(0, slash);
-        if (exact.contains(dir)) {
-          throw new InvalidManifest("file path '" + dir + "' is also a directory of '" + path + "'");
+        if (folded.contains(dir.toLowerCase(Locale.ROOT))) {
+          throw new InvalidManifest("file path '" + dir + "' is also a directory of '" + path
+              + "' (compared ignoring case)");
         }
         slash = path.indexOf('/', slash + 1);
       }

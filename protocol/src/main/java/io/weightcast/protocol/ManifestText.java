@@ -73,7 +73,12 @@ public final class ManifestText {
         files.add(new FileEntry(URLDecoder.decode(f[3], StandardCharsets.UTF_8),
             Long.parseLong(f[1]), Digest.parse(f[2]), chunks));
       }
-      return new Manifest(model, version, chunkSize, files);
+      Manifest manifest = new Manifest(model, version, chunkSize, files);
+      if (!encode(manifest).equals(text)) {
+        throw new InvalidManifest("manifest text is not in canonical form (lowercase hex, plain"
+            + " decimal numbers, minimal percent-encoding)");
+      }
+      return manifest;
     } catch (IllegalArgumentException | io.weightcast.protocol.failure.InvalidArgument e) {
       throw new InvalidManifest("malformed manifest text: " + e.getMessage(), e);
     }

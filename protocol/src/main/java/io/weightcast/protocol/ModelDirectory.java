@@ -25,6 +25,9 @@ public final class ModelDirectory {
 
   /** Every regular file under {@code root}, sorted by relative path. */
   public static List<LocalFile> scan(Path root) {
+    if (!java.nio.file.Files.isDirectory(root)) {
+      throw new InvalidArgument("not a directory: " + root);
+    }
     try {
       Path realRoot = root.toRealPath();
       if (!Files.isDirectory(realRoot)) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -104,7 +105,7 @@ class ChunkerTest {
     byte[] data = randomBytes(2 * 4096 + 3, 13);
     FileEntry entry = new Chunker(4096).chunkFile("t", Files.write(dir.resolve("t"), data),
         n -> { });
-    byte[] tail = java.util.Arrays.copyOfRange(data, 8192, data.length);
+    byte[] tail = Arrays.copyOfRange(data, 8192, data.length);
     String out = new String(ExternalTools.run(tail, "sha256sum"), StandardCharsets.US_ASCII);
     assertEquals(out.substring(0, 64), entry.chunks().get(2).digest().hex());
   }

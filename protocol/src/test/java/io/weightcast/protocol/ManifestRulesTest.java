@@ -9,6 +9,7 @@ import static io.weightcast.protocol.ManifestSamples.tiled;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,7 +41,7 @@ class ManifestRulesTest {
 
   @Test
   void copiesTheFileList() {
-    java.util.ArrayList<FileEntry> files = new java.util.ArrayList<>(List.of(tiled("a", 1)));
+    ArrayList<FileEntry> files = new ArrayList<>(List.of(tiled("a", 1)));
     Manifest m = new Manifest("m", "v", CHUNK, files);
     files.add(tiled("b", 1));
     assertEquals(1, m.files().size());

@@ -44,7 +44,7 @@ public final class UploadHandler {
         .compose(result -> answer(ctx, digest, result));
   }
 
-  /** Content-Length, required and at most {@link Manifest#MAX_CHUNK_SIZE}. */
+  /** Content-Length, required, in [1, {@link Manifest#MAX_CHUNK_SIZE}] (chunks are never empty). */
   static long declaredLength(HttpServerRequest request) {
     String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (header == null) {
@@ -56,8 +56,8 @@ public final class UploadHandler {
     } catch (NumberFormatException e) {
       throw new InvalidArgument("Content-Length is not a number: '" + header + "'");
     }
-    if (length < 0) {
-      throw new InvalidArgument("Content-Length must be >= 0, got " + length);
+    if (length < 1) {
+      throw new InvalidArgument("a chunk has at least 1 byte, Content-Length is " + length);
     }
     if (length > Manifest.MAX_CHUNK_SIZE) {
       throw new PayloadTooLarge("a chunk is at most " + Manifest.MAX_CHUNK_SIZE

@@ -51,7 +51,7 @@ public record ByteRange(long start, long length, long total) {
         return Optional.of(new ByteRange(total - length, length, total));
       }
       long start = Long.parseLong(m.group(1));
-      long last = m.group(2).isEmpty() ? total - 1 : Long.parseLong(m.group(2));
+      long last = m.group(2).isEmpty() ? Long.MAX_VALUE : Long.parseLong(m.group(2));
       if (last < start) {
         return Optional.empty();
       }

@@ -24,7 +24,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class FailureMapper {
   private static final Logger LOG = LoggerFactory.getLogger(FailureMapper.class);
-  /** RST_STREAM code CANCEL: "stop sending the body, the answer is out". */
+  /**
+   * RST_STREAM NO_ERROR after a complete response: "stop sending the body" while the client keeps
+   * the answer (RFC 9113, section 8.1; CANCEL would make clients drop it).
+   */
+  private static final long H2_NO_ERROR = 0x0;
+  private static final long H2_GRACE_MS = 1_000;
   private static final long H2_CANCEL = 0x8;
 
   /** What a failure becomes on the wire. */
@@ -85,7 +90,7 @@ public final class FailureMapper {
       LOG.debug("{} {} broke after the head was sent: {}", request.method(), request.path(),
           String.valueOf(failure));
       if (!response.ended()) {
-        abort(request, request.version() == HttpVersion.HTTP_2);
+        breakExchange(request);
       }
       return;
     }
@@ -95,14 +100,15 @@ public final class FailureMapper {
       LOG.debug("{} {} -> {} {}", request.method(), request.path(), mapped.status(),
           mapped.message());
     }
-    respond(request, mapped, failure);
+    respond(ctx, mapped, failure);
   }
 
   /**
-   * Writes the error. A request whose body is still arriving is cut off after the answer (HTTP/1.x: close the
-   * connection; HTTP/2: reset the stream) so an unread body can't wedge the connection.
+   * Writes the error. A request whose body is still arriving is cut off after the answer
+   * ({@link #cutOffBody}) so an unread body can't wedge the connection.
    */
-  private static void respond(HttpServerRequest request, Mapped mapped, Throwable failure) {
+  private static void respond(RoutingContext ctx, Mapped mapped, Throwable failure) {
+    HttpServerRequest request = ctx.request();
     HttpServerResponse response = request.response();
     boolean http2 = request.version() == HttpVersion.HTTP_2;
     boolean bodyPending = !request.isEnded() && hasBody(request);
@@ -118,7 +124,7 @@ public final class FailureMapper {
         .encode();
     response.end(body).onComplete(ar -> {
       if (bodyPending) {
-        abort(request, http2);
+        cutOffBody(ctx, http2);
       }
     });
   }
@@ -129,11 +135,35 @@ public final class FailureMapper {
         || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
   }
 
-  private static void abort(HttpServerRequest request, boolean http2) {
-    if (http2) {
+  /** A response that cannot be completed: HTTP/1.x closes the connection, HTTP/2 cancels. */
+  private static void breakExchange(HttpServerRequest request) {
+    if (request.version() == HttpVersion.HTTP_2) {
       request.response().reset(H2_CANCEL);
     } else {
       request.connection().close();
     }
+  }
+
+  /**
+   * After a complete error response to a request whose body is still arriving. HTTP/1.x: close
+   * the connection. HTTP/2: drop what still arrives and give the client
+   * {@link #H2_GRACE_MS} to stop by itself (curl and Vert.x do, and some clients report an early
+   * RST_STREAM as an error even after a complete response), then reset the stream.
+   */
+  private static void cutOffBody(RoutingContext ctx, boolean http2) {
+    HttpServerRequest request = ctx.request();
+    if (!http2) {
+      request.connection().close();
+      return;
+    }
+    if (request.isEnded()) {
+      return;
+    }
+    request.handler(buffer -> { }).resume();
+    ctx.vertx().setTimer(H2_GRACE_MS, id -> {
+      if (!request.isEnded()) {
+        request.response().reset(H2_NO_ERROR);
+      }
+    });
   }
 }

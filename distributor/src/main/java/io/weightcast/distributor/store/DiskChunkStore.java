@@ -124,8 +124,8 @@ public final class DiskChunkStore {
 
   private StoredChunk encodeAndPublish(Path staged, Path frame, Digest expected,
       long expectedLength) throws IOException {
-    if (expectedLength < 0 || expectedLength > Manifest.MAX_CHUNK_SIZE) {
-      throw new InvalidArgument("chunk length must be in [0, " + Manifest.MAX_CHUNK_SIZE
+    if (expectedLength < 1 || expectedLength > Manifest.MAX_CHUNK_SIZE) {
+      throw new InvalidArgument("chunk length must be in [1, " + Manifest.MAX_CHUNK_SIZE
           + "], got " + expectedLength);
     }
     try (FileChannel in = FileChannel.open(staged, StandardOpenOption.READ,

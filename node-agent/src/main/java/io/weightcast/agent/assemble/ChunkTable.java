@@ -112,11 +112,12 @@ final class ChunkTable {
     return doneChunks.get() == totalChunks;
   }
 
-  /** Locations in the given state, in manifest order. */
+  /** Locations not done (missing or being written), in manifest order. */
   List<ChunkLocation> missing() {
     return select(false);
   }
 
+  /** Done locations, in manifest order. */
   List<ChunkLocation> done() {
     return select(true);
   }

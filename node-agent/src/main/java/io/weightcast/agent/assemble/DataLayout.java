@@ -10,7 +10,8 @@ import java.util.Objects;
  * <pre>
  * DATA/models/MODEL/VERSION/...        published versions, immutable once there
  * DATA/models/MODEL/current -> VERSION relative symlink to the active version
- * DATA/staging/MODEL/VERSION/...       files being assembled (same filesystem: the publish rename is atomic)
+ * DATA/staging/MODEL/VERSION/...       files being assembled (same filesystem as models/,
+ *                                      so the publish rename is atomic)
  * DATA/staging/MODEL/.VERSION.journal  write-ahead journal of the staged version
  * </pre>
  *

@@ -157,7 +157,7 @@ public final class ModelStore {
     return Set.copyOf(unwanted);
   }
 
-  /** The version a staging entry belongs to: "V" (staging dir), ".V.journal" or ".V.journal.tmp". */
+  /** The version of a staging entry: "V" (staging dir), ".V.journal" or ".V.journal.tmp". */
   private static String stagedVersionOf(String name) {
     String v = name;
     if (v.startsWith(".")) {

@@ -6,9 +6,11 @@ import com.sun.jna.Platform;
 import io.weightcast.protocol.failure.NoSpace;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +76,8 @@ final class Preallocator {
 
     /** The few libc calls needed; {@code off_t} is 64-bit on 64-bit Linux. */
     interface LibC extends Library {
-      int open(String path, int flags);
+      /** {@code path} is NUL-terminated bytes, encoded as the JDK encodes file names. */
+      int open(byte[] path, int flags);
 
       int close(int fd);
 
@@ -84,7 +87,7 @@ final class Preallocator {
 
     /** Returns false when the filesystem cannot preallocate (the caller falls back). */
     static boolean fallocate(Path file, long size) throws IOException {
-      int fd = LIBC.open(file.toString(), O_WRONLY | O_CLOEXEC);
+      int fd = LIBC.open(nativePath(file), O_WRONLY | O_CLOEXEC);
       if (fd < 0) {
         throw new IOException("cannot open " + file + " to preallocate: errno "
             + Native.getLastError());
@@ -102,6 +105,13 @@ final class Preallocator {
       } finally {
         LIBC.close(fd);
       }
+    }
+
+    /** The JDK encodes Unix file names with {@code sun.jnu.encoding}; JNA must pass the same. */
+    private static byte[] nativePath(Path file) {
+      Charset charset = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+      byte[] name = file.toString().getBytes(charset);
+      return Arrays.copyOf(name, name.length + 1);
     }
 
     private static LibC load() {

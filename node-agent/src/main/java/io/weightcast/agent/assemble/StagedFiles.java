@@ -4,9 +4,13 @@ import io.weightcast.protocol.ChunkSpec;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.FileEntry;
 import io.weightcast.protocol.Manifest;
+import io.weightcast.protocol.codec.ChunkCodec;
+import io.weightcast.protocol.codec.Codec;
+import io.weightcast.protocol.failure.DigestMismatch;
 import io.weightcast.protocol.failure.InvalidManifest;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -65,7 +69,8 @@ final class StagedFiles implements Closeable {
   long bytesToAllocate() throws IOException {
     long needed = 0;
     for (int i = 0; i < paths.length; i++) {
-      long have = Files.isRegularFile(paths[i], LinkOption.NOFOLLOW_LINKS) ? Files.size(paths[i]) : 0;
+      boolean exists = Files.isRegularFile(paths[i], LinkOption.NOFOLLOW_LINKS);
+      long have = exists ? Files.size(paths[i]) : 0;
       needed += Math.max(0, manifest.files().get(i).size() - have);
     }
     return needed;
@@ -79,10 +84,20 @@ final class StagedFiles implements Closeable {
     }
   }
 
-  /** A writable window over exactly the bytes of one chunk. */
-  MappedByteBuffer mapForWrite(ChunkLocation at) throws IOException {
-    return channel(at.fileIndex()).map(FileChannel.MapMode.READ_WRITE, at.chunk().offset(),
-        at.chunk().length());
+  /**
+   * Decodes a chunk into a writable window over exactly its bytes, checks the SHA-256 of the
+   * window ({@link DigestMismatch} if it differs) and forces the window to disk.
+   */
+  void write(ChunkLocation at, Codec codec, ByteBuffer encoded) throws IOException {
+    MappedByteBuffer window = channel(at.fileIndex()).map(FileChannel.MapMode.READ_WRITE,
+        at.chunk().offset(), at.chunk().length());
+    ChunkCodec.decode(codec, encoded, window, (int) at.chunk().length());
+    Digest actual = Digest.sha256(window);
+    if (!actual.equals(at.chunk().digest())) {
+      throw new DigestMismatch("chunk " + at + " of " + manifest.id() + " decodes to sha256 "
+          + actual.shortHex() + ", expected " + at.chunk().digest().shortHex());
+    }
+    window.force();
   }
 
   /** SHA-256 of the chunk's bytes as they are on disk now. */

@@ -1,10 +1,8 @@
 package io.weightcast.agent.assemble;
 
 import io.weightcast.protocol.ChunkSpec;
-import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.FileEntry;
 import io.weightcast.protocol.Manifest;
-import io.weightcast.protocol.codec.ChunkCodec;
 import io.weightcast.protocol.codec.Codec;
 import io.weightcast.protocol.failure.DigestMismatch;
 import io.weightcast.protocol.failure.InvalidArgument;
@@ -12,9 +10,10 @@ import io.weightcast.protocol.failure.InvalidTransition;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -36,6 +35,7 @@ public final class VersionAssembly implements Closeable {
   private final AssemblyConfig config;
   private final StagedFiles files;
   private final ChunkTable table;
+  private final Map<String, Integer> fileIndexByPath = new HashMap<>();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private AssemblyJournal journal;
   private volatile State state;
@@ -49,9 +49,12 @@ public final class VersionAssembly implements Closeable {
     this.table = table;
     this.journal = journal;
     this.state = published ? State.PUBLISHED : State.OPEN;
+    for (int i = 0; i < manifest.files().size(); i++) {
+      fileIndexByPath.put(manifest.files().get(i).path(), i);
+    }
   }
 
-  /** Opens with {@link AssemblyConfig#DEFAULTS}; see {@link #open(Path, Manifest, AssemblyConfig)}. */
+  /** {@link #open(Path, Manifest, AssemblyConfig)} with {@link AssemblyConfig#DEFAULTS}. */
   public static VersionAssembly open(Path dataDir, Manifest manifest) throws IOException {
     return open(dataDir, manifest, AssemblyConfig.DEFAULTS);
   }
@@ -98,7 +101,8 @@ public final class VersionAssembly implements Closeable {
   }
 
   public boolean isDone(int fileIndex, int chunkIndex) {
-    return table.isDone(location(fileIndex, chunkIndex).fileIndex(), chunkIndex);
+    location(fileIndex, chunkIndex);
+    return table.isDone(fileIndex, chunkIndex);
   }
 
   /** The chunks still to write, in manifest order (a chunk being written counts as missing). */
@@ -106,7 +110,7 @@ public final class VersionAssembly implements Closeable {
     return table.missing();
   }
 
-  /** Chunk {@code chunkIndex} of file {@code fileIndex}; {@code InvalidArgument} if out of range. */
+  /** Chunk {@code chunkIndex} of file {@code fileIndex} (InvalidArgument if out of range). */
   public ChunkLocation location(int fileIndex, int chunkIndex) {
     return table.location(fileIndex, chunkIndex);
   }
@@ -114,8 +118,8 @@ public final class VersionAssembly implements Closeable {
   /** {@link #writeChunk(ChunkLocation, Codec, ByteBuffer)} for a file and chunk of the manifest. */
   public boolean writeChunk(FileEntry file, ChunkSpec chunk, Codec codec, ByteBuffer encoded)
       throws IOException {
-    int fileIndex = manifest.files().indexOf(file);
-    if (fileIndex < 0) {
+    Integer fileIndex = fileIndexByPath.get(file.path());
+    if (fileIndex == null) {
       throw new InvalidArgument("'" + file.path() + "' is not a file of " + manifest.id());
     }
     return writeChunk(new ChunkLocation(fileIndex, file, chunk), codec, encoded);
@@ -135,7 +139,8 @@ public final class VersionAssembly implements Closeable {
    */
   public boolean writeChunk(ChunkLocation at, Codec codec, ByteBuffer encoded) throws IOException {
     ChunkLocation expected = location(at.fileIndex(), at.chunk().index());
-    if (!expected.equals(at)) {
+    if (!expected.chunk().equals(at.chunk())
+        || !expected.file().path().equals(at.file().path())) {
       throw new InvalidArgument("chunk " + at + " does not match " + expected + " of "
           + manifest.id());
     }
@@ -154,7 +159,7 @@ public final class VersionAssembly implements Closeable {
       }
       boolean done = false;
       try {
-        write(at, codec, encoded);
+        files.write(at, codec, encoded);
         journal.append(at.fileIndex(), at.chunk().index());
         table.complete(at);
         done = true;
@@ -243,18 +248,6 @@ public final class VersionAssembly implements Closeable {
       }
       return null;
     });
-  }
-
-  private void write(ChunkLocation at, Codec codec, ByteBuffer encoded) throws IOException {
-    int length = (int) at.chunk().length();
-    MappedByteBuffer window = files.mapForWrite(at);
-    ChunkCodec.decode(codec, encoded, window, length);
-    Digest actual = Digest.sha256(window);
-    if (!actual.equals(at.chunk().digest())) {
-      throw new DigestMismatch("chunk " + at + " of " + manifest.id() + " decodes to sha256 "
-          + actual.shortHex() + ", expected " + at.chunk().digest().shortHex());
-    }
-    window.force();
   }
 
   private void verifyFiles() throws IOException {

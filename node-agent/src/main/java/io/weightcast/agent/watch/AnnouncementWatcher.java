@@ -58,7 +58,7 @@ public final class AnnouncementWatcher {
     if (stopped) {
       return;
     }
-    registry.watch(lastSequence, models, this::deliver)
+    registry.watch(lastSequence, models, this::deliver, this::skipInvalid)
         .onSuccess(w -> {
           current = w;
           if (failures > 0) {
@@ -76,6 +76,15 @@ public final class AnnouncementWatcher {
     }
     lastSequence = v.sequence();
     onVersion.accept(v);
+  }
+
+  /** An announcement this agent cannot accept is logged and passed over, never retried. */
+  private void skipInvalid(long sequence, RuntimeException e) {
+    if (sequence > lastSequence) {
+      LOG.error("skipping announcement {}: its manifest fails validation: {}", sequence,
+          e.getMessage());
+      lastSequence = sequence;
+    }
   }
 
   private void retry(String why) {

@@ -100,7 +100,7 @@ class VersionAssemblyTest {
     try (VersionAssembly assembly = VersionAssembly.open(data, manifest)) {
       assertEquals(0, assembly.doneChunks());
       AssemblyFixture.Encoded good = encode(source, raw);
-      assertTrue(assembly.writeChunk(raw, good.codec(), good.bytes()));
+      assertTrue(assembly.writeChunk(raw.file(), raw.chunk(), good.codec(), good.bytes()));
       assertFalse(assembly.writeChunk(raw, good.codec(), good.bytes()), "already done: no-op");
       assertEquals(1, assembly.doneChunks());
     }
@@ -215,6 +215,18 @@ class VersionAssemblyTest {
       assertEquals(layout.versionDir(MODEL, "v1"), assembly.finish());
     }
     assertFalse(Files.exists(layout.stagingDir(MODEL, "v1")));
+  }
+
+  @Test
+  void assemblesFilesWithNonAsciiNames() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("unicode/mod\u00e8le"));
+    Files.write(src.resolve("\u6743\u91cd.bin"), AssemblyFixture.random(new Random(3), 70_000));
+    Manifest m = AssemblyFixture.manifest(tmp.resolve("unicode"), "v1");
+    try (VersionAssembly assembly = VersionAssembly.open(data, m)) {
+      writeAll(tmp.resolve("unicode"), assembly, locations(m));
+      assembly.finish(true);
+    }
+    assertSameTree(tmp.resolve("unicode"), layout.versionDir(MODEL, "v1"));
   }
 
   private void writeAll(VersionAssembly assembly, List<ChunkLocation> chunks) throws IOException {

@@ -1,6 +1,7 @@
 package io.weightcast.protocol.codec;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import io.weightcast.protocol.failure.DigestMismatch;
 import java.nio.ByteBuffer;
 
@@ -41,8 +42,13 @@ public final class ChunkCodec {
   public Codec encode(ByteBuffer raw, ByteBuffer out) {
     int rawLength = raw.remaining();
     int outStart = out.position();
-    long n = Zstd.compressDirectByteBuffer(out, outStart, out.remaining(), raw, raw.position(),
-        rawLength, level);
+    long n;
+    try {
+      n = Zstd.compressDirectByteBuffer(out, outStart, out.remaining(), raw, raw.position(),
+          rawLength, level);
+    } catch (ZstdException e) {
+      throw new IllegalStateException("zstd compression failed: " + e.getMessage(), e);
+    }
     if (Zstd.isError(n)) {
       throw new IllegalStateException("zstd compression failed: " + Zstd.getErrorName(n));
     }
@@ -58,7 +64,9 @@ public final class ChunkCodec {
   /**
    * Decodes {@code encoded} (remaining bytes) into {@code target} at its position, writing exactly
    * {@code rawLength} bytes. Fails with {@link DigestMismatch} (the bytes are wrong, refetch them)
-   * when the frame is corrupt, truncated, or decodes to another length. Both buffers must be direct
+   * when the frame is malformed, truncated, or decodes to another length. Frames carry no zstd
+   * checksum: a frame with flipped payload bits may decode to wrong bytes of the right length, so
+   * the receiver must always check the chunk's SHA-256 after decoding (every receiver does). Both buffers must be direct
    * for zstd; the target may be a mapped file window.
    */
   public static void decode(Codec codec, ByteBuffer encoded, ByteBuffer target, int rawLength) {
@@ -75,8 +83,13 @@ public final class ChunkCodec {
         target.put(target.position(), encoded, encoded.position(), rawLength);
       }
       case ZSTD -> {
-        long n = Zstd.decompressDirectByteBuffer(target, target.position(), rawLength, encoded,
-            encoded.position(), encoded.remaining());
+        long n;
+        try {
+          n = Zstd.decompressDirectByteBuffer(target, target.position(), rawLength, encoded,
+              encoded.position(), encoded.remaining());
+        } catch (ZstdException e) {
+          throw new DigestMismatch("zstd frame does not decode: " + e.getMessage(), e);
+        }
         if (Zstd.isError(n)) {
           throw new DigestMismatch("zstd frame does not decode: " + Zstd.getErrorName(n));
         }

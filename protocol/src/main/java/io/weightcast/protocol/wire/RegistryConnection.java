@@ -111,6 +111,17 @@ public final class RegistryConnection implements AutoCloseable {
    */
   public Future<Watch> watch(long fromSequence, List<String> models,
       Consumer<CommittedVersion> onAnnouncement) {
+    return watch(fromSequence, models, onAnnouncement, null);
+  }
+
+  /**
+   * Like {@link #watch(long, List, Consumer)}, but an announcement that fails validation goes to
+   * {@code onInvalid} (its sequence and the failure) and the stream goes on; a null
+   * {@code onInvalid} fails the watch instead.
+   */
+  public Future<Watch> watch(long fromSequence, List<String> models,
+      Consumer<CommittedVersion> onAnnouncement,
+      java.util.function.BiConsumer<Long, RuntimeException> onInvalid) {
     WatchVersionsRequest request = WatchVersionsRequest.newBuilder()
         .setFromSequence(fromSequence).addAllModels(models).build();
     return client.request(address, RegistryGrpcClient.WatchVersions)
@@ -119,12 +130,19 @@ public final class RegistryConnection implements AutoCloseable {
         .compose(req -> req.send(request).map(resp -> {
           Promise<Void> done = Promise.promise();
           resp.handler((Announcement a) -> {
+            CommittedVersion version;
             try {
-              onAnnouncement.accept(RegistryMapper.fromProto(a.getVersion()));
+              version = RegistryMapper.fromProto(a.getVersion());
             } catch (RuntimeException e) {
+              if (onInvalid != null) {
+                onInvalid.accept(a.getVersion().getSequence(), e);
+                return;
+              }
               req.cancel();
               done.tryFail(e);
+              return;
             }
+            onAnnouncement.accept(version);
           });
           resp.exceptionHandler(e -> done.tryFail(unavailable("watch stream broke", e)));
           resp.endHandler(v -> {

@@ -26,10 +26,14 @@ public final class Sizes {
       case 't' -> 1L << 40;
       default -> 1L;
     };
-    return Math.round(value * mult);
+    double bytes = value * mult;
+    if (bytes >= Long.MAX_VALUE) {
+      throw new IllegalArgumentException("size too large: '" + text + "'");
+    }
+    return Math.round(bytes);
   }
 
-  /** "1.50 GiB", "512.0 MiB", "17 B". */
+  /** "1.5 GiB", "512 MiB", "17 B". */
   public static String format(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";

@@ -3,7 +3,9 @@ package io.weightcast.protocol.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,17 +33,17 @@ class WeightcastFailureTest {
   void codesAreDistinctSnakeCase() {
     Set<String> codes = new HashSet<>();
     for (WeightcastFailure f : ALL) {
-      assertEquals(true, f.code().matches("[a-z_]+"), f.code());
-      assertEquals(true, codes.add(f.code()), f.code());
+      assertTrue(f.code().matches("[a-z_]+"), f.code());
+      assertTrue(codes.add(f.code()), f.code());
     }
   }
 
   @Test
   void onlyTransientFailuresAreRetryable() {
     for (WeightcastFailure f : ALL) {
-      boolean transient_ = f instanceof DigestMismatch || f instanceof ChunkNotFound
+      boolean expected = f instanceof DigestMismatch || f instanceof ChunkNotFound
           || f instanceof Unavailable;
-      assertEquals(transient_, f.retryable(), f.code());
+      assertEquals(expected, f.retryable(), f.code());
     }
   }
 
@@ -54,7 +56,7 @@ class WeightcastFailureTest {
 
   @Test
   void keepsTheCause() {
-    Exception cause = new java.io.IOException("disk");
+    Exception cause = new IOException("disk");
     assertSame(cause, new NoSpace("full", cause).getCause());
   }
 }

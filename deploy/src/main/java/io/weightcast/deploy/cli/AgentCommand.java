@@ -1,0 +1,60 @@
+package io.weightcast.deploy.cli;
+
+import io.weightcast.agent.AgentConfig;
+import io.weightcast.agent.AgentVerticle;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code weightcast agent}: the node agent of one GPU host. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = "Run a node agent: follows announcements, fetches, verifies and activates versions.")
+public final class AgentCommand implements Callable<Integer> {
+  @Option(names = "--registry", defaultValue = "localhost:7070", description = "Registry host:port (default ${DEFAULT-VALUE}).")
+  String registry;
+
+  @Option(names = "--data", defaultValue = "./wc-data/agent", description = "Data directory: models/, staging/, state/ (default ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(names = "--node-id", defaultValue = "${env:WEIGHTCAST_NODE_ID:-${env:HOSTNAME:-node}}", description = "Unique node name (default: $WEIGHTCAST_NODE_ID or $HOSTNAME).")
+  String nodeId;
+
+  @Option(names = "--zone", defaultValue = "${env:WEIGHTCAST_ZONE:-}", description = "Topology zone (default: $WEIGHTCAST_ZONE).")
+  String zone;
+
+  @Option(names = "--rack", defaultValue = "${env:WEIGHTCAST_RACK:-}", description = "Topology rack (default: $WEIGHTCAST_RACK).")
+  String rack;
+
+  @Option(names = "--models", split = ",", description = "Models to serve (default: all).")
+  List<String> models;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address the chunk server binds (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "7090", description = "Chunk server port (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--chunks-in-flight", defaultValue = "16", description = "Chunks fetched or written at once; bounds memory (default ${DEFAULT-VALUE}).")
+  int inFlight;
+
+  @Option(names = "--stall-timeout", defaultValue = "10000", description = "Milliseconds without bytes before a transfer is retried (default ${DEFAULT-VALUE}).")
+  long stallMs;
+
+  @Option(names = "--keep", defaultValue = "2", description = "Versions kept per model (default ${DEFAULT-VALUE}).")
+  int keep;
+
+  @Option(names = "--verify-files", description = "Re-hash whole files before activating (chunks are always verified).")
+  boolean verifyFiles;
+
+  @Override
+  public Integer call() {
+    return CliSupport.exitCode(() -> {
+      AgentConfig config = AgentConfig.defaults(nodeId, zone, rack, registry, data)
+          .withModels(models).withServer(host, port).withFetch(inFlight, stallMs, 5)
+          .withRetention(keep, verifyFiles);
+      return Servers.runUntilStopped(CliSupport.newVertx(), new AgentVerticle(config));
+    });
+  }
+}
