@@ -103,6 +103,8 @@ public final class RegistryGrpcEndpoint extends RegistryService {
   /** Replays then streams; the subscription ends when the client cancels or the stream breaks. */
   private void watch(GrpcServerRequest<WatchVersionsRequest, Announcement> request) {
     request.handler(msg -> {
+      // Headers first, so a watcher with nothing to replay knows at once the stream is open.
+      request.response().writeHead();
       Announcer.Subscription sub = core.announcer().subscribe(msg.getFromSequence(),
           msg.getModelsList(), v -> request.response().write(
               Announcement.newBuilder().setVersion(RegistryMapper.toProto(v)).build()));
