@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.weightcast.agent.fetch.BufferPool;
 import io.weightcast.agent.fetch.ChunkFetcher;
+import io.weightcast.agent.fetch.SourceList;
 import io.weightcast.agent.rollout.ProgressReporter;
 import io.weightcast.agent.rollout.RolloutContext;
 import io.weightcast.agent.rollout.RolloutQueue;
@@ -29,11 +30,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
+  private static final long SOURCES_REFRESH_MS = 10_000;
 
   private final AgentConfig config;
   private WorkerExecutor disk;
   private RegistryConnection registry;
   private ChunkFetcher fetcher;
+  private SourceList sources;
   private ProgressReporter reporter;
   private RolloutQueue queue;
   private AnnouncementWatcher watcher;
@@ -55,7 +58,8 @@ public final class AgentVerticle extends VerticleBase {
       fetcher = new ChunkFetcher(vertx, new BufferPool(config.chunksInFlight()),
           config.chunksInFlight(), config.stallTimeoutMs());
       reporter = new ProgressReporter(vertx, registry);
-      RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, registry, state,
+      sources = new SourceList(vertx, registry, SOURCES_REFRESH_MS);
+      RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, sources, state,
           reporter, held::add, held::remove);
       queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
           config.retryFailedMs());
@@ -63,6 +67,7 @@ public final class AgentVerticle extends VerticleBase {
       server = new AgentChunkServer(held);
       return server.listen(vertx, config.host(), config.port());
     }).onSuccess(s -> {
+      sources.start();
       watcher.start();
       LOG.info("agent {} ({}/{}) serving chunks on {}:{}, data {}", config.nodeId(),
           config.zone(), config.rack(), config.host(), s.actualPort(), config.dataDir());
@@ -92,6 +97,7 @@ public final class AgentVerticle extends VerticleBase {
   public Future<?> stop() {
     if (watcher != null) {
       watcher.stop();
+      sources.stop();
       queue.stop();
       reporter.stop();
     }

@@ -85,7 +85,7 @@ class AgentFaultTest {
   void refusesAVersionLargerThanTheDiskAndKeepsTheCurrentOne(Vertx vertx) throws Exception {
     Path data = dir.resolve("small-disk");
     Files.createDirectories(data);
-    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs",
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=100m", "tmpfs",
         data.toString()).redirectErrorStream(true).start();
     Assumptions.assumeTrue(mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0,
         "needs root to mount a small tmpfs");
@@ -96,7 +96,7 @@ class AgentFaultTest {
       vertx.deployVerticle(agent).await();
       AgentFixture.publish(vertx, plane, dir.resolve("src1"), "m", "v1", 2 * MIB, 1, MIB);
       awaitCurrent(data, "m", "v1", 20_000);
-      AgentFixture.publish(vertx, plane, dir.resolve("src2"), "m", "v2", 40 * MIB, 2, MIB);
+      AgentFixture.publish(vertx, plane, dir.resolve("src2"), "m", "v2", 48 * MIB, 2, MIB);
       AgentFixture.await(() -> ControlPlaneFixture.onContext(vertx, () -> Future.succeededFuture(
           agent.progress().stream().anyMatch(p -> p.version().equals("v2")
               && p.state() == NodeProgress.State.FAILED

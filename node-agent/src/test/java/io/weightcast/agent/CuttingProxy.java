@@ -7,9 +7,9 @@ import io.vertx.core.net.NetSocket;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real TCP proxy on loopback that forwards to a target port and, for its first
- * {@code connectionsToCut} connections, closes both sides after {@code cutAfterBytes} bytes have
- * come back from the target: a connection dropped mid-transfer.
+ * A real TCP proxy on loopback that forwards to a target port and closes both sides of the first
+ * {@code connectionsToCut} connections that carry more than {@code cutAfterBytes} bytes back
+ * from the target: a connection dropped mid-transfer. Small exchanges pass untouched.
  */
 final class CuttingProxy {
   private final Vertx vertx;
@@ -35,14 +35,14 @@ final class CuttingProxy {
   }
 
   private void accept(NetSocket client) {
-    boolean cut = toCut.getAndDecrement() > 0;
     client.pause();
     vertx.createNetClient().connect(targetPort, "127.0.0.1").onSuccess(upstream -> {
       long[] returned = {0};
       client.handler(upstream::write);
       upstream.handler(buf -> {
         returned[0] += buf.length();
-        if (cut && returned[0] > cutAfterBytes) {
+        if (returned[0] > cutAfterBytes && returned[0] - buf.length() <= cutAfterBytes
+            && toCut.getAndDecrement() > 0) {
           cuts.incrementAndGet();
           client.close();
           upstream.close();

@@ -4,9 +4,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.weightcast.agent.AgentConfig;
 import io.weightcast.agent.fetch.ChunkFetcher;
+import io.weightcast.agent.fetch.SourceList;
 import io.weightcast.agent.watch.AgentState;
 import io.weightcast.protocol.CommittedVersion;
-import io.weightcast.protocol.wire.RegistryConnection;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +17,6 @@ import java.util.function.Consumer;
  * @param onRemoved called on the context when retention deleted a version
  */
 public record RolloutContext(Vertx vertx, AgentConfig config, WorkerExecutor disk,
-    ChunkFetcher fetcher, RegistryConnection registry, AgentState state,
+    ChunkFetcher fetcher, SourceList sources, AgentState state,
     ProgressReporter reporter, Consumer<CommittedVersion> onHeld,
     Consumer<String> onRemoved) {}

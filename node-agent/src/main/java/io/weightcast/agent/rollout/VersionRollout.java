@@ -74,10 +74,7 @@ public final class VersionRollout {
     if (missing.isEmpty()) {
       return Future.succeededFuture();
     }
-    return ctx.registry().listDistributors().compose(urls -> {
-      if (urls.isEmpty()) {
-        return Future.failedFuture(new Unavailable("the registry knows no live distributor"));
-      }
+    return ctx.sources().get().compose(urls -> {
       sources = urls;
       return Bounded.forEach(missing, ctx.config().chunksInFlight(), loc -> fetchOne(loc, 1));
     });
