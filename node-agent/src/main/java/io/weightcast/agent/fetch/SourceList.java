@@ -16,6 +16,7 @@ public final class SourceList {
   private final RegistryConnection registry;
   private final long refreshMs;
   private List<String> known = List.of();
+  private boolean stale;
   private long timer = -1;
 
   public SourceList(Vertx vertx, RegistryConnection registry, long refreshMs) {
@@ -29,14 +30,28 @@ public final class SourceList {
     timer = vertx.setPeriodic(refreshMs, t -> refresh());
   }
 
-  /** The known sources; asks the registry when none is known yet. */
+  /**
+   * The known sources; asks the registry first when none is known yet or after
+   * {@link #invalidate()}, falling back to the last known list when the registry cannot answer.
+   */
   public Future<List<String>> get() {
+    if (stale && !known.isEmpty()) {
+      stale = false;
+      List<String> fallback = known;
+      return refresh().map(urls -> urls.isEmpty() ? fallback : urls)
+          .otherwise(e -> fallback);
+    }
     if (!known.isEmpty()) {
       return Future.succeededFuture(known);
     }
     return refresh().compose(urls -> urls.isEmpty()
         ? Future.failedFuture(new Unavailable("the registry knows no live distributor"))
         : Future.succeededFuture(urls));
+  }
+
+  /** The known sources failed: ask the registry again on the next {@link #get()}. */
+  public void invalidate() {
+    stale = true;
   }
 
   private Future<List<String>> refresh() {

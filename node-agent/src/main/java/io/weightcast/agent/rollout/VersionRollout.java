@@ -76,7 +76,8 @@ public final class VersionRollout {
     }
     return ctx.sources().get().compose(urls -> {
       sources = urls;
-      return Bounded.forEach(missing, ctx.config().chunksInFlight(), loc -> fetchOne(loc, 1));
+      return Bounded.forEach(missing, ctx.config().chunksInFlight(), loc -> fetchOne(loc, 1))
+          .onFailure(e -> ctx.sources().invalidate());
     });
   }
 

@@ -27,6 +27,8 @@ public final class RegistryRoutes {
     router.get("/v1/models/:model/versions").handler(this::versions);
     router.get("/v1/models/:model/versions/:version/manifest").handler(this::manifest);
     router.get("/v1/rollouts/:model/:version").handler(this::rollout);
+    router.get("/v1/distributors").handler(ctx -> json(ctx, new JsonObject()
+        .put("distributors", new JsonArray(core.leases().live()))));
     router.route().failureHandler(FailureMapper::handle);
     router.route().last().handler(ctx -> ctx.fail(new NotFound("no route " + ctx.request().path())));
     return router;
