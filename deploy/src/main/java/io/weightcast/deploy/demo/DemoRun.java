@@ -76,7 +76,8 @@ public final class DemoRun {
     Pusher.Result pushed = CliSupport.runOnContext(vertx, v -> Pusher.push(v,
         new Pusher.Options(modelDir, MODEL, VERSION, options.chunkSize(), 16,
             cluster.registryEndpoint(), cluster.distributorUrl()), quietListener()));
-    out.printf("pushed %s: %d files, %d chunks, manifest %s%n", pushed.version().manifest().id(),
+    out.printf("pushed %s in %.2f s: %d files, %d chunks, manifest %s%n",
+        pushed.version().manifest().id(), (System.nanoTime() - start) / 1e9,
         pushed.version().manifest().files().size(), pushed.distinctChunks(),
         pushed.version().manifestDigest().shortHex());
     JsonObject rollout = follow(vertx, cluster.registryEndpoint());

@@ -101,18 +101,20 @@ public final class SyntheticModel {
   private static void fill(FileChannel ch, long bytes, short[] table, long seed)
       throws IOException {
     ByteBuffer block = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    short[] values = new short[block.capacity() / 2];
     long x = seed * 0x9E3779B97F4A7C15L + 1;
     long left = bytes;
     while (left > 0) {
-      block.clear();
       int n = (int) Math.min(block.capacity(), left);
       for (int i = 0; i < n / 2; i++) {
         x ^= x << 13;
         x ^= x >>> 7;
         x ^= x << 17;
-        block.putShort(table[(int) (x & 0xFFFF)]);
+        values[i] = table[(int) (x & 0xFFFF)];
       }
-      block.flip();
+      block.clear();
+      block.asShortBuffer().put(values, 0, n / 2);
+      block.limit(n);
       while (block.hasRemaining()) {
         ch.write(block);
       }
