@@ -11,10 +11,8 @@ import io.weightcast.protocol.testing.ModelFixture;
 import io.weightcast.protocol.wire.RegistryConnection;
 import io.weightcast.registry.testing.ControlPlaneFixture;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -76,17 +74,11 @@ final class AgentFixture {
   }
 
   static Digest sha256(Path file) {
-    MessageDigest md = Digest.newSha256();
-    byte[] buf = new byte[1 << 20];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
+    try {
+      return Digest.ofFile(file);
     } catch (IOException e) {
       throw new AssertionError("cannot read " + file, e);
     }
-    return Digest.finish(md);
   }
 
   static void sleep(long ms) {

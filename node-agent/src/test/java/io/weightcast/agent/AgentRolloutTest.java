@@ -51,7 +51,9 @@ class AgentRolloutTest {
     awaitCurrent(agentData, "llama-mini", "v1", 20_000);
     assertIdentical(agentData, v1.manifest());
     assertFalse(Files.exists(agentData.resolve("staging").resolve("llama-mini").resolve("v1")));
-    assertEquals("1", Files.readString(agentData.resolve("state").resolve("watch-position")));
+    Path position = agentData.resolve("state").resolve("watch-position");
+    AgentFixture.await(() -> Files.exists(position), 5_000, "watch position persisted");
+    assertEquals("1", Files.readString(position));
   }
 
   @Test

@@ -55,6 +55,18 @@ public final class Digest implements Comparable<Digest> {
     return new Digest(md.digest());
   }
 
+  /** SHA-256 of a whole file, read sequentially. Blocking. */
+  public static Digest ofFile(java.nio.file.Path file) throws java.io.IOException {
+    MessageDigest md = newSha256();
+    ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+      while (ch.read(buf.clear()) > 0) {
+        md.update(buf.flip());
+      }
+    }
+    return new Digest(md.digest());
+  }
+
   /** Finishes a running SHA-256. */
   public static Digest finish(MessageDigest md) {
     return new Digest(md.digest());

@@ -15,12 +15,10 @@ import io.weightcast.protocol.failure.Unavailable;
 import io.weightcast.protocol.synthetic.SyntheticModel;
 import io.weightcast.protocol.wire.Endpoints;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -149,7 +147,7 @@ public final class DemoRun {
             + " at " + VERSION);
       }
       for (FileEntry f : manifest.files()) {
-        Digest actual = sha256(current.resolve(f.path()));
+        Digest actual = Digest.ofFile(current.resolve(f.path()));
         if (!actual.equals(f.digest())) {
           throw new IllegalStateException(agent.agentConfig().nodeId() + ": " + f.path()
               + " has sha256 " + actual + ", expected " + f.digest());
@@ -168,18 +166,6 @@ public final class DemoRun {
           .mapToLong(p -> p.toFile().length()).sum();
     }
     return stored == 0 ? 1.0 : (double) raw / stored;
-  }
-
-  static Digest sha256(Path file) throws IOException {
-    MessageDigest md = Digest.newSha256();
-    byte[] buf = new byte[1 << 20];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
-    }
-    return Digest.finish(md);
   }
 
   /** Deletes a directory tree if it exists (children first). */

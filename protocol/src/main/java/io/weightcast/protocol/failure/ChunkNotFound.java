@@ -5,20 +5,10 @@ public final class ChunkNotFound extends WeightcastFailure {
   public static final String CODE = "chunk_not_found";
 
   public ChunkNotFound(String message) {
-    super(message);
+    this(message, null);
   }
 
   public ChunkNotFound(String message, Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public boolean retryable() {
-    return true;
-  }
-
-  @Override
-  public String code() {
-    return CODE;
+    super(CODE, true, message, cause);
   }
 }

@@ -5,20 +5,10 @@ public final class DigestMismatch extends WeightcastFailure {
   public static final String CODE = "digest_mismatch";
 
   public DigestMismatch(String message) {
-    super(message);
+    this(message, null);
   }
 
   public DigestMismatch(String message, Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public boolean retryable() {
-    return true;
-  }
-
-  @Override
-  public String code() {
-    return CODE;
+    super(CODE, true, message, cause);
   }
 }

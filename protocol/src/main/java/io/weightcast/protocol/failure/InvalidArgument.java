@@ -5,20 +5,10 @@ public final class InvalidArgument extends WeightcastFailure {
   public static final String CODE = "invalid_argument";
 
   public InvalidArgument(String message) {
-    super(message);
+    this(message, null);
   }
 
   public InvalidArgument(String message, Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public boolean retryable() {
-    return false;
-  }
-
-  @Override
-  public String code() {
-    return CODE;
+    super(CODE, false, message, cause);
   }
 }

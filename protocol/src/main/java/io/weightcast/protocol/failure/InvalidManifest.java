@@ -5,20 +5,10 @@ public final class InvalidManifest extends WeightcastFailure {
   public static final String CODE = "invalid_manifest";
 
   public InvalidManifest(String message) {
-    super(message);
+    this(message, null);
   }
 
   public InvalidManifest(String message, Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public boolean retryable() {
-    return false;
-  }
-
-  @Override
-  public String code() {
-    return CODE;
+    super(CODE, false, message, cause);
   }
 }

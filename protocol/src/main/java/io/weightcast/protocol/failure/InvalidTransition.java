@@ -5,20 +5,10 @@ public final class InvalidTransition extends WeightcastFailure {
   public static final String CODE = "invalid_transition";
 
   public InvalidTransition(String message) {
-    super(message);
+    this(message, null);
   }
 
   public InvalidTransition(String message, Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public boolean retryable() {
-    return false;
-  }
-
-  @Override
-  public String code() {
-    return CODE;
+    super(CODE, false, message, cause);
   }
 }

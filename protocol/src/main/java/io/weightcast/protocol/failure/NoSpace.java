@@ -5,20 +5,10 @@ public final class NoSpace extends WeightcastFailure {
   public static final String CODE = "no_space";
 
   public NoSpace(String message) {
-    super(message);
+    this(message, null);
   }
 
   public NoSpace(String message, Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public boolean retryable() {
-    return false;
-  }
-
-  @Override
-  public String code() {
-    return CODE;
+    super(CODE, false, message, cause);
   }
 }

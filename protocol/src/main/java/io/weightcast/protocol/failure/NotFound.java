@@ -5,20 +5,10 @@ public final class NotFound extends WeightcastFailure {
   public static final String CODE = "not_found";
 
   public NotFound(String message) {
-    super(message);
+    this(message, null);
   }
 
   public NotFound(String message, Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public boolean retryable() {
-    return false;
-  }
-
-  @Override
-  public String code() {
-    return CODE;
+    super(CODE, false, message, cause);
   }
 }

@@ -5,20 +5,10 @@ public final class Unavailable extends WeightcastFailure {
   public static final String CODE = "unavailable";
 
   public Unavailable(String message) {
-    super(message);
+    this(message, null);
   }
 
   public Unavailable(String message, Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public boolean retryable() {
-    return true;
-  }
-
-  @Override
-  public String code() {
-    return CODE;
+    super(CODE, true, message, cause);
   }
 }

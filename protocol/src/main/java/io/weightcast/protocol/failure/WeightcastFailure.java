@@ -8,19 +8,24 @@ public abstract sealed class WeightcastFailure extends RuntimeException
     permits DigestMismatch, ChunkNotFound, NoSpace, InvalidManifest, InvalidArgument,
         InvalidTransition, NotFound, Unavailable {
 
-  protected WeightcastFailure(String message) {
-    super(message);
-  }
+  private final String code;
+  private final boolean retryable;
 
-  protected WeightcastFailure(String message, Throwable cause) {
+  protected WeightcastFailure(String code, boolean retryable, String message, Throwable cause) {
     super(message, cause);
+    this.code = code;
+    this.retryable = retryable;
   }
 
   /** Whether the same request may succeed later or elsewhere. */
-  public abstract boolean retryable();
+  public boolean retryable() {
+    return retryable;
+  }
 
   /** Stable, machine-readable name of the failure kind, carried on the wire. */
-  public abstract String code();
+  public String code() {
+    return code;
+  }
 
   /** Rebuilds a failure from its {@link #code()} and message (client side of the mapping). */
   public static WeightcastFailure fromCode(String code, String message) {
