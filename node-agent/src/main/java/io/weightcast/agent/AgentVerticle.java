@@ -53,25 +53,40 @@ public final class AgentVerticle extends VerticleBase {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     disk = vertx.createSharedWorkerExecutor("wc-agent-disk-" + config.nodeId(), threads);
     AgentState state = new AgentState(config.stateDir());
-    return disk.executeBlocking(() -> loadHeld(state)).compose(position -> {
-      registry = RegistryConnection.create(vertx, config.registry());
-      fetcher = new ChunkFetcher(vertx, new BufferPool(config.chunksInFlight()),
-          config.chunksInFlight(), config.stallTimeoutMs());
-      reporter = new ProgressReporter(vertx, registry);
-      sources = new SourceList(vertx, registry, SOURCES_REFRESH_MS);
-      RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, sources, state,
-          reporter, held::add, held::remove);
-      queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
-          config.retryFailedMs());
-      watcher = new AnnouncementWatcher(vertx, registry, config.models(), position, queue::submit);
-      server = new AgentChunkServer(held);
-      return server.listen(vertx, config.host(), config.port());
-    }).onSuccess(s -> {
-      sources.start();
-      watcher.start();
-      LOG.info("agent {} ({}/{}) serving chunks on {}:{}, data {}", config.nodeId(),
-          config.zone(), config.rack(), config.host(), s.actualPort(), config.dataDir());
-    });
+    server = new AgentChunkServer(held);
+    return disk.executeBlocking(() -> loadHeld(state))
+        .compose(position -> server.listen(vertx, config.host(), config.port())
+            .map(listening -> position))
+        .onSuccess(position -> {
+          registry = RegistryConnection.create(vertx, config.registry());
+          fetcher = new ChunkFetcher(vertx, new BufferPool(config.chunksInFlight()),
+              config.chunksInFlight(), config.stallTimeoutMs());
+          reporter = new ProgressReporter(vertx, registry);
+          sources = new SourceList(vertx, registry, SOURCES_REFRESH_MS);
+          RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, sources, state,
+              reporter, held::add, held::remove, serveUrl());
+          queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
+              config.retryFailedMs());
+          watcher = new AnnouncementWatcher(vertx, registry, config.models(), position,
+              queue::submit);
+          sources.start();
+          watcher.start();
+          LOG.info("agent {} ({}/{}) serving chunks at {}, data {}", config.nodeId(),
+              config.zone(), config.rack(), serveUrl(), config.dataDir());
+        });
+  }
+
+  /** Where peers reach this agent's chunk server. */
+  private String serveUrl() {
+    String host = config.host();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        host = "localhost";
+      }
+    }
+    return "http://" + host + ":" + server.actualPort();
   }
 
   /** Indexes the versions held on disk; answers the watch position to resume from. */

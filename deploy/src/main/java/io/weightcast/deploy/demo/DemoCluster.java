@@ -78,21 +78,12 @@ public final class DemoCluster {
       if (!live.isEmpty()) {
         return;
       }
-      sleep(100);
+      vertx.timer(100).await();
     }
     throw new Unavailable("the distributor did not register with the registry within 15 s");
   }
 
   private <T> T onContext(java.util.function.Function<Vertx, Future<T>> work) {
     return io.weightcast.deploy.cli.CliSupport.runOnContext(vertx, work);
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 }

@@ -129,7 +129,7 @@ public final class DemoRun {
         if (System.currentTimeMillis() > deadline) {
           throw new Unavailable("rollout did not finish within " + options.timeoutMs() + " ms");
         }
-        DemoCluster.sleep(250);
+        vertx.timer(250).await();
       }
     } finally {
       http.close().await();

@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  *
  * @param onHeld called on the context when a version is complete on disk (its chunks can be served)
  * @param onRemoved called on the context when retention deleted a version
+ * @param serveUrl where this agent serves the chunks it holds (reported with progress)
  */
 public record RolloutContext(Vertx vertx, AgentConfig config, WorkerExecutor disk,
     ChunkFetcher fetcher, SourceList sources, AgentState state,
     ProgressReporter reporter, Consumer<CommittedVersion> onHeld,
-    Consumer<String> onRemoved) {}
+    Consumer<String> onRemoved, String serveUrl) {}

@@ -160,7 +160,7 @@ public final class VersionRollout {
     state = s;
     ctx.reporter().update(new NodeProgress(ctx.config().nodeId(), ctx.config().zone(),
         ctx.config().rack(), manifest.model(), manifest.version(), state, chunksDone,
-        manifest.chunkCount(), bytesDone, manifest.totalBytes(), lastError, "", current,
+        manifest.chunkCount(), bytesDone, manifest.totalBytes(), lastError, ctx.serveUrl(), current,
         System.currentTimeMillis()));
   }
 }
