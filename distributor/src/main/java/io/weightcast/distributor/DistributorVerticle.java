@@ -5,6 +5,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.weightcast.distributor.lease.RegistryLease;
+import io.weightcast.distributor.routing.TopologyRoutes;
+import io.weightcast.distributor.routing.TopologyTable;
+import io.weightcast.protocol.topology.SourceRanker;
 import io.weightcast.distributor.serve.ChunkHttpServer;
 import io.weightcast.distributor.store.ChunkStoreWorker;
 import io.weightcast.protocol.wire.RegistryConnection;
@@ -27,6 +30,13 @@ public final class DistributorVerticle extends VerticleBase {
   private WorkerExecutor ingestPool;
   private HttpServer server;
   private RegistryLease lease;
+  /**
+   * The fleet's topology, confined to this verticle's context. Policy: up to 4 sources per
+   * answer, one crossing into each rack and each zone per chunk, grants held for 10 s, a source
+   * quarantined for 30 s after 3 failures.
+   */
+  private final TopologyTable topology = new TopologyTable(new SourceRanker(4, 1, 1),
+      System::currentTimeMillis, 10_000, 30_000, 3);
 
   public DistributorVerticle(DistributorConfig config) {
     this.config = config;
@@ -38,7 +48,8 @@ public final class DistributorVerticle extends VerticleBase {
     return ChunkStoreWorker.open(ingestPool, config.dataDir(), config.zstdLevel())
         .compose(store -> vertx.createHttpServer(
                 ChunkHttpServer.options(config.host(), config.port()))
-            .requestHandler(ChunkHttpServer.router(vertx, store))
+            .requestHandler(ChunkHttpServer.router(vertx, store, router -> new TopologyRoutes(
+                topology, () -> config.advertisedBaseUrl(actualPort())).mount(router)))
             .listen())
         .onSuccess(listening -> {
           server = listening;

@@ -6,6 +6,8 @@ import io.vertx.core.WorkerExecutor;
 import io.weightcast.agent.fetch.BufferPool;
 import io.weightcast.agent.fetch.ChunkFetcher;
 import io.weightcast.agent.fetch.SourceList;
+import io.weightcast.agent.fetch.TopologyClient;
+import io.weightcast.protocol.topology.NodeLocation;
 import io.weightcast.agent.rollout.ProgressReporter;
 import io.weightcast.agent.rollout.RolloutContext;
 import io.weightcast.agent.rollout.RolloutQueue;
@@ -37,6 +39,7 @@ public final class AgentVerticle extends VerticleBase {
   private RegistryConnection registry;
   private ChunkFetcher fetcher;
   private SourceList sources;
+  private TopologyClient topology;
   private ProgressReporter reporter;
   private RolloutQueue queue;
   private AnnouncementWatcher watcher;
@@ -63,8 +66,11 @@ public final class AgentVerticle extends VerticleBase {
               config.chunksInFlight(), config.stallTimeoutMs());
           reporter = new ProgressReporter(vertx, registry);
           sources = new SourceList(vertx, registry, SOURCES_REFRESH_MS);
+          topology = new TopologyClient(vertx, new NodeLocation(config.nodeId(), config.zone(),
+              config.rack(), serveUrl()), sources::get, config.stallTimeoutMs());
+          held.digests().forEach(d -> topology.held(d, null));
           RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, sources, state,
-              reporter, held::add, held::remove, serveUrl());
+              reporter, held::add, held::remove, serveUrl(), topology, held::addStaged);
           queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
               config.retryFailedMs());
           watcher = new AnnouncementWatcher(vertx, registry, config.models(), position,
@@ -118,7 +124,8 @@ public final class AgentVerticle extends VerticleBase {
     }
     Future<Void> closing = Future.join(
         server == null ? Future.succeededFuture() : server.close(),
-        fetcher == null ? Future.succeededFuture() : fetcher.close()).mapEmpty();
+        fetcher == null ? Future.succeededFuture() : fetcher.close(),
+        topology == null ? Future.succeededFuture() : topology.close()).mapEmpty();
     return closing.eventually(() -> registry == null ? Future.succeededFuture()
         : registry.closeAsync()).eventually(() -> disk.close());
   }

@@ -14,6 +14,7 @@ import io.weightcast.distributor.ingest.MissingHandler;
 import io.weightcast.distributor.ingest.UploadHandler;
 import io.weightcast.distributor.store.ChunkStoreWorker;
 import io.weightcast.protocol.wire.ChunkHttp;
+import io.weightcast.protocol.wire.Http2Tuning;
 import java.util.function.Function;
 
 /**
@@ -22,27 +23,23 @@ import java.util.function.Function;
  * (STACK-NOTES: 8 MiB per stream, 64 MiB per connection, 1 MiB frames).
  */
 public final class ChunkHttpServer {
-  public static final int STREAM_WINDOW = 8 * 1024 * 1024;
-  public static final int CONNECTION_WINDOW = 64 * 1024 * 1024;
-  public static final int MAX_FRAME = 1024 * 1024;
 
   private ChunkHttpServer() {}
 
   public static HttpServerOptions options(String host, int port) {
-    return new HttpServerOptions()
-        .setHost(host)
-        .setPort(port)
-        .setHttp2ClearTextEnabled(true)
-        .setHandle100ContinueAutomatically(true)
-        .setInitialSettings(new Http2Settings()
-            .setInitialWindowSize(STREAM_WINDOW)
-            .setMaxFrameSize(MAX_FRAME))
-        .setHttp2ConnectionWindowSize(CONNECTION_WINDOW);
+    return Http2Tuning.serverOptions(host, port).setHandle100ContinueAutomatically(true);
   }
 
   /** The router; every failure leaves it through {@link FailureMapper}. */
   public static Router router(Vertx vertx, ChunkStoreWorker store) {
+    return router(vertx, store, r -> { });
+  }
+
+  /** The router with extra routes (e.g. the topology API) mounted before the fallbacks. */
+  public static Router router(Vertx vertx, ChunkStoreWorker store,
+      java.util.function.Consumer<Router> extra) {
     Router router = Router.router(vertx);
+    extra.accept(router);
     ChunkReadHandler read = new ChunkReadHandler(store);
     UploadHandler upload = new UploadHandler(store, vertx.fileSystem());
     MissingHandler missing = new MissingHandler(store);

@@ -5,6 +5,7 @@ import io.vertx.core.WorkerExecutor;
 import io.weightcast.agent.AgentConfig;
 import io.weightcast.agent.fetch.ChunkFetcher;
 import io.weightcast.agent.fetch.SourceList;
+import io.weightcast.agent.fetch.TopologyClient;
 import io.weightcast.agent.watch.AgentState;
 import io.weightcast.protocol.CommittedVersion;
 import java.util.function.Consumer;
@@ -16,8 +17,11 @@ import java.util.function.Consumer;
  * @param onHeld called on the context when a version is complete on disk (its chunks can be served)
  * @param onRemoved called on the context when retention deleted a version
  * @param serveUrl where this agent serves the chunks it holds (reported with progress)
+ * @param topology the distributor's topology API: where to fetch, what this node holds
+ * @param onChunkHeld called on the context when a chunk is verified and durable in a staging file
  */
 public record RolloutContext(Vertx vertx, AgentConfig config, WorkerExecutor disk,
     ChunkFetcher fetcher, SourceList sources, AgentState state,
     ProgressReporter reporter, Consumer<CommittedVersion> onHeld,
-    Consumer<String> onRemoved, String serveUrl) {}
+    Consumer<String> onRemoved, String serveUrl, TopologyClient topology,
+    java.util.function.BiConsumer<io.weightcast.protocol.ChunkSpec, java.nio.file.Path> onChunkHeld) {}

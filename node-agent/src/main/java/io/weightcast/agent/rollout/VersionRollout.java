@@ -33,6 +33,8 @@ public final class VersionRollout {
   private final CommittedVersion version;
   private final Manifest manifest;
   private VersionAssembly assembly;
+  private ChunkTransfer transfer;
+  private final java.nio.file.Path stagingDir;
   private List<String> sources = List.of();
   private long chunksDone;
   private long bytesDone;
@@ -44,6 +46,8 @@ public final class VersionRollout {
     this.ctx = ctx;
     this.version = version;
     this.manifest = version.manifest();
+    this.stagingDir = new io.weightcast.agent.assemble.DataLayout(ctx.config().dataDir())
+        .stagingDir(manifest.model(), manifest.version());
   }
 
   /** Runs the rollout; the future fails (after reporting FAILED) with the reason. */
@@ -53,12 +57,18 @@ public final class VersionRollout {
             AssemblyConfig.DEFAULTS), false)
         .compose(a -> {
           assembly = a;
+          transfer = new ChunkTransfer(ctx, a, this::written);
           chunksDone = a.doneChunks();
           bytesDone = a.doneBytes();
           if (a.isPublished()) {
             return Future.succeededFuture();
           }
-          return fetchAll(a.missingChunks()).compose(v -> finish());
+          List<ChunkLocation> missing = new java.util.ArrayList<>(a.missingChunks());
+          // A per-node order, so rack-mates pull different chunks across the uplink first and
+          // then swap them inside the rack.
+          java.util.Collections.shuffle(missing,
+              new java.util.Random(ctx.config().nodeId().hashCode()));
+          return fetchAll(missing).compose(v -> finish());
         })
         .compose(v -> activate())
         .onSuccess(v -> report(State.ACTIVE))
@@ -82,22 +92,16 @@ public final class VersionRollout {
   }
 
   private Future<Void> fetchOne(ChunkLocation loc, int attempt) {
-    String source = sources.get((loc.chunk().index() + attempt - 1) % sources.size());
-    int length = (int) loc.chunk().length();
-    return ctx.fetcher().fetch(source, loc.chunk().digest(), length)
-        .compose(chunk -> ctx.disk().executeBlocking(
-                () -> assembly.writeChunk(loc, chunk.codec(), chunk.frame()), false)
-            .eventually(() -> {
-              ctx.fetcher().release(chunk);
-              return Future.succeededFuture();
-            }))
-        .<Void>map(written -> {
-          chunksDone++;
-          bytesDone += length;
-          report(State.FETCHING);
-          return null;
-        })
-        .recover(e -> retry(loc, attempt, e));
+    String origin = sources.get((loc.chunk().index() + attempt - 1) % sources.size());
+    return transfer.run(loc, origin).recover(e -> retry(loc, attempt, e));
+  }
+
+  /** A chunk is verified and durable: count it and serve it to peers from staging. */
+  private void written(ChunkLocation loc) {
+    chunksDone++;
+    bytesDone += loc.chunk().length();
+    ctx.onChunkHeld().accept(loc.chunk(), stagingDir.resolve(loc.file().path()));
+    report(State.FETCHING);
   }
 
   private Future<Void> retry(ChunkLocation loc, int attempt, Throwable e) {

@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * Where each chunk this agent holds can be read: digest to (file, offset, length) inside a
- * published, verified version. Confined to the agent verticle's context; only complete versions
- * are added, so nothing unverified is ever served.
+ * published version or in a staging file. Confined to the agent verticle's context; a chunk is
+ * added only once its bytes are verified and durable, so nothing unverified is ever served.
  */
 public final class HeldChunks {
   /** A readable copy of a chunk. */
@@ -33,10 +33,23 @@ public final class HeldChunks {
     Path dir = modelsDir.resolve(m.model()).resolve(m.version());
     for (FileEntry f : m.files()) {
       for (ChunkSpec c : f.chunks()) {
-        byDigest.putIfAbsent(c.digest(), new Location(dir.resolve(f.path()), c.offset(),
-            c.length()));
+        byDigest.put(c.digest(), new Location(dir.resolve(f.path()), c.offset(), c.length()));
       }
     }
+  }
+
+  /**
+   * Serves a chunk verified and durable in a staging file, before its version is complete. When
+   * the version is published, {@link #add} points the chunk at its final place.
+   */
+  public void addStaged(ChunkSpec chunk, Path stagedFile) {
+    byDigest.putIfAbsent(chunk.digest(), new Location(stagedFile, chunk.offset(),
+        chunk.length()));
+  }
+
+  /** Every chunk digest held. */
+  public java.util.Set<Digest> digests() {
+    return java.util.Set.copyOf(byDigest.keySet());
   }
 
   /** Forgets a deleted version ("model/version"); chunks also held by another version stay. */

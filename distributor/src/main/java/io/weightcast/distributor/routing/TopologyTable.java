@@ -1,0 +1,160 @@
+package io.weightcast.distributor.routing;
+
+import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.topology.NodeLocation;
+import io.weightcast.protocol.topology.SourceRanker;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The distributor's live view of the fleet: which nodes exist and where, which verified chunks
+ * each holds, the crossing grants handed out per chunk and rack/zone, recent upload load, and
+ * quarantined sources. Answers "where do I get chunk C?" with {@link SourceRanker}. Not
+ * thread-safe: confined to the distributor verticle's context.
+ *
+ * <p>Load of a node = sources handed out naming it in the last {@code loadWindowMs} (a stand-in
+ * for uploads in flight). A source reported failing {@code quarantineAfter} times within
+ * {@code quarantineMs} is skipped for {@code quarantineMs}.
+ */
+public final class TopologyTable {
+  /** One transfer an agent reported: the chunk, where it came from and where it went. */
+  public record Transfer(Digest chunk, String from, String fromRack, String to, String toRack) {}
+
+  /** An answer for one chunk: sources in order, or wait for a copy on its way. */
+  public record Answer(List<String> sources, boolean waitForCopy) {}
+
+  private static final int MAX_TRANSFER_LOG = 200_000;
+
+  private final SourceRanker ranker;
+  private final LongSupplier clock;
+  private final long grantLeaseMs;
+  private final long quarantineMs;
+  private final int quarantineAfter;
+  private final long loadWindowMs = 5_000;
+  private final Map<String, NodeLocation> nodes = new LinkedHashMap<>();
+  private final Map<String, String> nodeByUrl = new HashMap<>();
+  private final Map<Digest, Set<String>> holders = new HashMap<>();
+  private final Map<String, Deque<Long>> grants = new HashMap<>();
+  private final Map<String, Deque<Long>> handedOut = new HashMap<>();
+  private final Map<String, Deque<Long>> failures = new HashMap<>();
+  private final Map<String, Long> quarantinedUntil = new HashMap<>();
+  private final List<Transfer> transfers = new ArrayList<>();
+
+  public TopologyTable(SourceRanker ranker, LongSupplier clock, long grantLeaseMs,
+      long quarantineMs, int quarantineAfter) {
+    this.ranker = ranker;
+    this.clock = clock;
+    this.grantLeaseMs = grantLeaseMs;
+    this.quarantineMs = quarantineMs;
+    this.quarantineAfter = quarantineAfter;
+  }
+
+  /** A node tells where it is, which chunks it now holds verified, and where it got them. */
+  public void announce(NodeLocation node, Collection<Digest> have,
+      Map<Digest, String> fetchedFrom) {
+    NodeLocation before = nodes.put(node.nodeId(), node);
+    if (before != null && !before.serveUrl().equals(node.serveUrl())) {
+      nodeByUrl.remove(before.serveUrl());
+    }
+    if (!node.serveUrl().isEmpty()) {
+      nodeByUrl.put(node.serveUrl(), node.nodeId());
+    }
+    for (Digest d : have) {
+      holders.computeIfAbsent(d, k -> new HashSet<>()).add(node.nodeId());
+    }
+    fetchedFrom.forEach((chunk, from) -> logTransfer(chunk, from, node));
+  }
+
+  /** Ranks the sources of {@code chunk} for {@code requester} and records the grants made. */
+  public Answer sources(NodeLocation requester, Digest chunk, String originUrl) {
+    long now = clock.getAsLong();
+    List<SourceRanker.Holder> candidates = new ArrayList<>();
+    for (String id : holders.getOrDefault(chunk, Set.of())) {
+      NodeLocation n = nodes.get(id);
+      if (n == null || id.equals(requester.nodeId()) || n.serveUrl().isEmpty()
+          || quarantined(n.serveUrl(), now)) {
+        continue;
+      }
+      candidates.add(new SourceRanker.Holder(n, live(handedOut, n.serveUrl(), now, loadWindowMs)));
+    }
+    String rackKey = "rack:" + chunk.hex() + ":" + requester.rackKey();
+    String zoneKey = "zone:" + chunk.hex() + ":" + requester.zone();
+    SourceRanker.Ranking r = ranker.rank(requester, candidates,
+        live(grants, rackKey, now, grantLeaseMs), live(grants, zoneKey, now, grantLeaseMs),
+        originUrl);
+    if (r.waitForRackCopy()) {
+      return new Answer(List.of(), true);
+    }
+    if (r.crossesRack()) {
+      grants.computeIfAbsent(rackKey, k -> new ArrayDeque<>()).add(now);
+    }
+    if (r.crossesZone()) {
+      grants.computeIfAbsent(zoneKey, k -> new ArrayDeque<>()).add(now);
+    }
+    handedOut.computeIfAbsent(r.sources().get(0), k -> new ArrayDeque<>()).add(now);
+    return new Answer(r.sources(), false);
+  }
+
+  /** A node reports that {@code sourceUrl} failed to give it a good copy. */
+  public void reportFailure(String sourceUrl) {
+    long now = clock.getAsLong();
+    Deque<Long> recent = failures.computeIfAbsent(sourceUrl, k -> new ArrayDeque<>());
+    recent.add(now);
+    if (live(failures, sourceUrl, now, quarantineMs) >= quarantineAfter) {
+      quarantinedUntil.put(sourceUrl, now + quarantineMs);
+      recent.clear();
+    }
+  }
+
+  public boolean quarantined(String url, long now) {
+    Long until = quarantinedUntil.get(url);
+    return until != null && until > now;
+  }
+
+  public List<Transfer> transfers() {
+    return List.copyOf(transfers);
+  }
+
+  public Collection<NodeLocation> nodes() {
+    return List.copyOf(nodes.values());
+  }
+
+  public int holderCount(Digest chunk) {
+    return holders.getOrDefault(chunk, Set.of()).size();
+  }
+
+  private void logTransfer(Digest chunk, String from, NodeLocation to) {
+    if (transfers.size() >= MAX_TRANSFER_LOG) {
+      transfers.remove(0);
+    }
+    String sourceId = nodeByUrl.get(from);
+    NodeLocation source = sourceId == null ? null : nodes.get(sourceId);
+    transfers.add(new Transfer(chunk, from, source == null ? "origin" : source.rackKey(),
+        to.nodeId(), to.rackKey()));
+  }
+
+  /** Entries of {@code key} younger than {@code windowMs}; older ones are dropped. */
+  private static int live(Map<String, Deque<Long>> times, String key, long now, long windowMs) {
+    Deque<Long> q = times.get(key);
+    if (q == null) {
+      return 0;
+    }
+    while (!q.isEmpty() && q.peekFirst() <= now - windowMs) {
+      q.pollFirst();
+    }
+    if (q.isEmpty()) {
+      times.remove(key);
+      return 0;
+    }
+    return q.size();
+  }
+}

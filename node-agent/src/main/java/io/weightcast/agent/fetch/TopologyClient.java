@@ -1,0 +1,132 @@
+package io.weightcast.agent.fetch;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.failure.Unavailable;
+import io.weightcast.protocol.topology.NodeLocation;
+import io.weightcast.protocol.wire.Endpoints;
+import io.weightcast.protocol.wire.HttpFailures;
+import io.weightcast.protocol.wire.TopologyHttp;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * This agent's side of the distributor's topology API ({@link TopologyHttp}): asks where to fetch
+ * a chunk, and announces the chunks it holds (batched, at most every {@link #FLUSH_MS}) with where
+ * each came from. Confined to the agent verticle's context.
+ */
+public final class TopologyClient {
+  static final long FLUSH_MS = 200;
+
+  /** Where to fetch one chunk: sources in order, or wait for a copy on its way. */
+  public record Plan(List<String> sources, boolean waitForCopy) {}
+
+  private final Vertx vertx;
+  private final NodeLocation self;
+  private final Supplier<Future<List<String>>> origins;
+  private final long timeoutMs;
+  private final HttpClient http;
+  private final List<Digest> have = new ArrayList<>();
+  private final Map<Digest, String> fetchedFrom = new LinkedHashMap<>();
+  private final long timer;
+
+  public TopologyClient(Vertx vertx, NodeLocation self, Supplier<Future<List<String>>> origins,
+      long timeoutMs) {
+    this.vertx = vertx;
+    this.self = self;
+    this.origins = origins;
+    this.timeoutMs = timeoutMs;
+    this.http = vertx.createHttpClient();
+    this.timer = vertx.setPeriodic(FLUSH_MS, t -> flush());
+  }
+
+  /** Asks {@code origin} where to fetch {@code chunk}. */
+  public Future<Plan> plan(String origin, Digest chunk) {
+    return post(origin, TopologyHttp.SOURCES_PATH, location().put("chunks",
+        new JsonArray().add(chunk.hex()))).map(resp -> {
+          JsonArray list = resp.getJsonObject("sources", new JsonObject())
+              .getJsonArray(chunk.hex());
+          List<String> sources = new ArrayList<>();
+          if (list != null) {
+            list.forEach(u -> sources.add((String) u));
+          }
+          return new Plan(sources, sources.isEmpty());
+        });
+  }
+
+  /** Records that this agent now holds {@code chunk} verified, fetched from {@code source}. */
+  public void held(Digest chunk, String source) {
+    have.add(chunk);
+    if (source != null) {
+      fetchedFrom.put(chunk, source);
+    }
+  }
+
+  /** Reports a source that failed to deliver a good copy (best effort). */
+  public void reportFailure(String origin, String source, Digest chunk, String reason) {
+    post(origin, TopologyHttp.FAILURES_PATH, location().put("source", source)
+        .put("chunk", chunk.hex()).put("reason", reason));
+  }
+
+  private void flush() {
+    if (have.isEmpty()) {
+      return;
+    }
+    List<Digest> batch = new ArrayList<>(have);
+    Map<Digest, String> from = new LinkedHashMap<>(fetchedFrom);
+    have.clear();
+    fetchedFrom.clear();
+    JsonArray haveJson = new JsonArray();
+    batch.forEach(d -> haveJson.add(d.hex()));
+    JsonArray fetchedJson = new JsonArray();
+    from.forEach((d, s) -> fetchedJson.add(new JsonObject().put("chunk", d.hex()).put("from", s)));
+    JsonObject body = location().put("have", haveJson).put("fetched", fetchedJson);
+    origins.get().compose(urls -> Future.join(urls.stream()
+            .map(u -> post(u, TopologyHttp.ANNOUNCE_PATH, body)).toList()))
+        .onFailure(e -> {
+          // Keep the batch for the next flush: a distributor that was away learns it then.
+          have.addAll(0, batch);
+          from.forEach(fetchedFrom::putIfAbsent);
+        });
+  }
+
+  private JsonObject location() {
+    return new JsonObject().put("node", self.nodeId()).put("zone", self.zone())
+        .put("rack", self.rack()).put("serveUrl", self.serveUrl());
+  }
+
+  private Future<JsonObject> post(String origin, String path, JsonObject body) {
+    URI base = Endpoints.uri(origin);
+    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost())
+            .setPort(base.getPort()).setURI(path).setTimeout(timeoutMs)
+            .putHeader("content-type", "application/json"))
+        .compose(req -> req.send(body.toBuffer()))
+        .compose(resp -> resp.body().compose(b -> {
+          if (resp.statusCode() == 204) {
+            return Future.succeededFuture(new JsonObject());
+          }
+          if (resp.statusCode() != 200) {
+            return Future.failedFuture(HttpFailures.fromResponse(resp.statusCode(), b));
+          }
+          return Future.succeededFuture(b.toJsonObject());
+        }))
+        .recover(e -> Future.failedFuture(e instanceof Unavailable ? e
+            : new Unavailable("topology API at " + origin + ": " + e.getMessage(), e)));
+  }
+
+  public Future<Void> close() {
+    vertx.cancelTimer(timer);
+    flush();
+    return http.close();
+  }
+}

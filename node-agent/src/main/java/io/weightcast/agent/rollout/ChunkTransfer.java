@@ -1,0 +1,84 @@
+package io.weightcast.agent.rollout;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.weightcast.agent.assemble.ChunkLocation;
+import io.weightcast.agent.assemble.VersionAssembly;
+import io.weightcast.agent.fetch.TopologyClient.Plan;
+import io.weightcast.protocol.Digest;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Moves one chunk onto this node: (1) ask the origin distributor where to get it (a rack peer, a
+ * zone peer, another zone, or the origin itself); when a copy is already on its way into the rack
+ * or zone, wait {@link #WAIT_STEP_MS} and ask again, for at most {@link #MAX_WAIT_MS}, then go to
+ * the origin; (2) try the sources in order, reporting each one that fails; (3) decode, verify and
+ * write the first good copy on the disk pool, then record where it came from. Confined to the
+ * agent verticle's context.
+ */
+final class ChunkTransfer {
+  static final long WAIT_STEP_MS = 100;
+  static final long MAX_WAIT_MS = 30_000;
+
+  private final RolloutContext ctx;
+  private final VersionAssembly assembly;
+  private final Consumer<ChunkLocation> onWritten;
+
+  ChunkTransfer(RolloutContext ctx, VersionAssembly assembly, Consumer<ChunkLocation> onWritten) {
+    this.ctx = ctx;
+    this.assembly = assembly;
+    this.onWritten = onWritten;
+  }
+
+  /** Fetches and writes {@code loc}, asking {@code origin} for sources. */
+  Future<Void> run(ChunkLocation loc, String origin) {
+    return plan(loc, origin, 0)
+        .compose(sources -> tryEach(loc, origin, sources, 0));
+  }
+
+  private Future<List<String>> plan(ChunkLocation loc, String origin, long waitedMs) {
+    return ctx.topology().plan(origin, loc.chunk().digest())
+        .otherwise(e -> new Plan(List.of(origin), false))
+        .compose(plan -> {
+          if (!plan.waitForCopy()) {
+            return Future.succeededFuture(plan.sources());
+          }
+          if (waitedMs >= MAX_WAIT_MS) {
+            return Future.succeededFuture(List.of(origin));
+          }
+          Promise<List<String>> later = Promise.promise();
+          ctx.vertx().setTimer(WAIT_STEP_MS,
+              t -> plan(loc, origin, waitedMs + WAIT_STEP_MS).onComplete(later));
+          return later.future();
+        });
+  }
+
+  private Future<Void> tryEach(ChunkLocation loc, String origin, List<String> sources, int i) {
+    String source = sources.get(i);
+    Digest digest = loc.chunk().digest();
+    return fetchAndWrite(loc, source).recover(e -> {
+      if (!source.equals(origin)) {
+        ctx.topology().reportFailure(origin, source, digest, e.getMessage());
+      }
+      return i + 1 < sources.size() ? tryEach(loc, origin, sources, i + 1)
+          : Future.failedFuture(e);
+    });
+  }
+
+  private Future<Void> fetchAndWrite(ChunkLocation loc, String source) {
+    int length = (int) loc.chunk().length();
+    return ctx.fetcher().fetch(source, loc.chunk().digest(), length)
+        .compose(chunk -> ctx.disk().executeBlocking(
+                () -> assembly.writeChunk(loc, chunk.codec(), chunk.frame()), false)
+            .eventually(() -> {
+              ctx.fetcher().release(chunk);
+              return Future.succeededFuture();
+            }))
+        .map(written -> {
+          ctx.topology().held(loc.chunk().digest(), source);
+          onWritten.accept(loc);
+          return null;
+        });
+  }
+}

@@ -1,0 +1,91 @@
+package io.weightcast.agent;
+
+import static io.weightcast.agent.AgentFixture.assertIdentical;
+import static io.weightcast.agent.AgentFixture.awaitCurrent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.weightcast.protocol.CommittedVersion;
+import io.weightcast.protocol.wire.TopologyHttp;
+import io.weightcast.registry.testing.ControlPlaneFixture;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Six agents in 2 zones x 3 racks pull one version through topology routing: every agent ends
+ * byte-identical, peers serve most copies, and the transfer log shows each chunk entering each
+ * rack from outside at most once (the crossing budget).
+ */
+@ExtendWith(VertxExtension.class)
+class TopologyFanOutTest {
+  private static final long MIB = 1024 * 1024;
+  @TempDir Path dir;
+
+  @Test
+  void eachChunkEntersEachRackOnceAndSpreadsInsideIt(Vertx vertx) {
+    ControlPlaneFixture plane = new ControlPlaneFixture(vertx, dir);
+    plane.start().await();
+    List<Path> data = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      String zone = "z" + (i % 2 + 1);
+      String rack = "r" + (i / 2 % 3 + 1);
+      Path d = dir.resolve("agent-" + i);
+      data.add(d);
+      AgentConfig config = AgentConfig.defaults("gpu-" + i, zone, rack, plane.registryEndpoint(),
+          d).withServer("127.0.0.1", 0).withFetch(4, 5_000, 5).withRetryFailedMs(500);
+      vertx.deployVerticle(new AgentVerticle(config)).await();
+    }
+    CommittedVersion v1 = AgentFixture.publish(vertx, plane, dir.resolve("src"), "m", "v1",
+        12 * MIB + 99, 4, 512 * 1024);
+    for (Path d : data) {
+      awaitCurrent(d, "m", "v1", 60_000);
+      assertIdentical(d, v1.manifest());
+    }
+    int chunks = v1.manifest().distinctChunks().size();
+    JsonArray transfers = transfers(vertx, plane, 6 * chunks);
+    assertEquals(6 * chunks, transfers.size(), "one logged transfer per chunk per agent");
+    Map<String, Integer> crossings = new HashMap<>();
+    int fromPeers = 0;
+    for (Object o : transfers) {
+      JsonObject t = (JsonObject) o;
+      if (!t.getString("fromRack").equals(t.getString("toRack"))) {
+        crossings.merge(t.getString("chunk") + " -> " + t.getString("toRack"), 1, Integer::sum);
+      }
+      fromPeers += t.getString("fromRack").equals("origin") ? 0 : 1;
+    }
+    crossings.forEach((key, n) -> assertEquals(1, n, "crossings of " + key));
+    assertTrue(fromPeers >= 3 * chunks, "peers should serve at least half the copies, served "
+        + fromPeers + " of " + transfers.size());
+  }
+
+  private static JsonArray transfers(Vertx vertx, ControlPlaneFixture plane, int expected) {
+    HttpClient http = vertx.createHttpClient();
+    try {
+      // The last announcements are batched every 200 ms: wait for all of them.
+      long deadline = System.currentTimeMillis() + 5_000;
+      JsonArray out;
+      do {
+        out = ControlPlaneFixture.onContext(vertx, () -> http.request(HttpMethod.GET,
+                plane.distributorPort(), "127.0.0.1", TopologyHttp.TRANSFERS_PATH)
+            .compose(req -> req.send()).compose(resp -> resp.body())
+            .map(b -> b.toJsonObject().getJsonArray("transfers"))).await();
+        AgentFixture.sleep(100);
+      } while (System.currentTimeMillis() < deadline && out.size() < expected);
+      return out;
+    } finally {
+      http.close();
+    }
+  }
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Benchmark 2: one node on loopback. One agent pulls a pushed model (pure pull: the agent starts
+# after the push) against curl and aria2c -x8 downloading the same files from nginx, each + sync.
+# Usage: perf/bin/one-node.sh [SIZE=2GiB]      env: REPS=2 (runs per tool), WC_KEEP=1 (keep run dir)
+# Weightcast time = agent JVM start -> DATA/models/M/current flips to the version.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+SIZE=${1:-2GiB}
+REPS=${REPS:-2}
+wc_require_root
+wc_require_tools nginx aria2c curl java flock tc
+wc_init one-node
+wc_lock
+
+BYTES=$(parse_size "$SIZE")
+MODEL_DIR=$(model_dir "$BYTES")
+MB=$(model_bytes "$MODEL_DIR")
+GIB=$(calc "%.4f" "$MB/1024^3")
+mapfile -t FILES < <(model_files "$MODEL_DIR")
+log "model: $MODEL_DIR, ${#FILES[@]} files, $MB bytes ($GIB GiB)"
+
+start_origin 127.0.0.1
+wc_drop_caches
+PUSH_S=$(push_model "$MODEL_DIR" bench v1)
+RATIO=$(compression_ratio "$MB")
+log "pushed in ${PUSH_S}s; stored compression ratio (raw/stored) $RATIO"
+nginx_start "$MODEL_DIR" 127.0.0.1
+
+RESULTS="$WC_RUN/results"   # tool rep wall client_cpu server_cpu peak_rss_mib maxheap_after_gc_mib
+: >"$RESULTS"
+OUT="$WC_RUN/out"
+
+run_weightcast() {  # LABEL REP JAVA_OPTS...
+  local label=$1 rep=$2; shift 2
+  local data="$WC_RUN/agent-$label-$rep"
+  rm -rf "$data" "$OUT"; wc_drop_caches
+  local d0 t0 t1 cpu rss d1 heap
+  d0=$(cpu_of "$DIST_PID")
+  t0=$(now)
+  start_agent - "$data" "node-$label-$rep" 127.0.0.1 "$@" -Xlog:gc:file="$data.gc.log"
+  wait_current "$data" bench v1 "$AGENT_PID" 600
+  t1=$(now)
+  cpu=$(cpu_of "$AGENT_PID"); rss=$(peak_rss_mib "$AGENT_PID"); d1=$(cpu_of "$DIST_PID")
+  wc_kill "$AGENT_PID"
+  heap=$(grep -oE -- '->[0-9]+M' "$data.gc.log" | tr -dc '0-9\n' | sort -n | tail -1)
+  same_bytes "$MODEL_DIR" "$data/models/bench/v1" || die "agent files differ from the source"
+  echo "$label $rep $(elapsed "$t0" "$t1") $cpu $(calc "%.2f" "$d1-$d0") $rss ${heap:-0}" >>"$RESULTS"
+  log "$label run $rep: $(elapsed "$t0" "$t1")s to current, agent CPU ${cpu}s, distributor CPU $(calc "%.2f" "$d1-$d0")s, peak RSS ${rss} MiB, max heap after GC ${heap:-0} MiB (caches dropped: $WC_DROP)"
+  rm -rf "$data"
+}
+
+run_tool() {  # LABEL REP
+  local label=$1 rep=$2
+  rm -rf "$OUT"; mkdir -p "$OUT"; wc_drop_caches
+  local n0 t0 t1 n1
+  n0=$(cpu_tree "$NGINX_PID")
+  t0=$(now)
+  if [ "$label" = curl ]; then
+    mapfile -t args < <(curl_args "$NGINX_URL" "$OUT" "${FILES[@]}")
+    time_cmd "$WC_RUN/time" curl "${args[@]}" || die "curl failed"
+  else
+    aria_input "$NGINX_URL" "$OUT" "${FILES[@]}" >"$WC_RUN/aria.in"
+    time_cmd "$WC_RUN/time" aria2c "${ARIA_OPTS[@]}" -i "$WC_RUN/aria.in" || die "aria2c failed"
+  fi
+  sync
+  t1=$(now)
+  n1=$(cpu_tree "$NGINX_PID")
+  read -r _ u s m <"$WC_RUN/time"
+  same_bytes "$MODEL_DIR" "$OUT" || die "$label files differ from the source"
+  echo "$label+sync $rep $(elapsed "$t0" "$t1") $(calc "%.2f" "$u+$s") $(calc "%.2f" "$n1-$n0") $((m / 1024)) -" >>"$RESULTS"
+  log "$label+sync run $rep: $(elapsed "$t0" "$t1")s, client CPU $(calc "%.2f" "$u+$s")s, nginx CPU $(calc "%.2f" "$n1-$n0")s (caches dropped: $WC_DROP)"
+  rm -rf "$OUT"
+}
+
+for rep in $(seq "$REPS"); do
+  run_weightcast weightcast "$rep"
+  run_tool curl "$rep"
+  run_tool aria2c "$rep"
+done
+run_weightcast weightcast-Xmx512m 1 -Xmx512m
+log "rollout: $(rollout_state bench v1)"
+
+# --- report -----------------------------------------------------------------------------------
+echo
+echo "=== one node, loopback: $GIB GiB model (${#FILES[@]} files), compression raw/stored $RATIO, push ${PUSH_S}s, caches dropped: $WC_DROP"
+machine_facts
+awk -v gib="$GIB" '
+  { n[$1]++; w[$1]+=$3; c[$1]+=$4; s[$1]+=$5; if ($6>r[$1]) r[$1]=$6; h[$1]=$7; if (!($1 in o)) { o[$1]=++k; name[k]=$1 } }
+  END {
+    cw = w["curl+sync"]/n["curl+sync"]; aw = w["aria2c+sync"]/n["aria2c+sync"]
+    printf "%-20s %4s %8s %7s %9s %9s %9s %9s %8s %8s\n", "tool", "runs", "wall_s", "GiB/s", "vs_curl", "vs_aria2c", "cli_cpu/GiB", "srv_cpu/GiB", "rss_MiB", "heap_MiB"
+    for (i=1; i<=k; i++) { t=name[i]; mw=w[t]/n[t]
+      printf "%-20s %4d %8.2f %7.3f %9.3f %9.3f %11.2f %11.2f %8d %8s\n", t, n[t], mw, gib/mw, mw/cw, mw/aw, c[t]/n[t]/gib, s[t]/n[t]/gib, r[t], h[t] }
+    print ""
+    printf "ratio weightcast / curl+sync   = %.3f (target <= 1.25)\n", (w["weightcast"]/n["weightcast"])/cw
+    printf "ratio weightcast / aria2c+sync = %.3f\n", (w["weightcast"]/n["weightcast"])/aw
+  }' "$RESULTS"
+echo "(wall_s: mean over runs; vs_*: wall-clock ratio; cli_cpu: agent / curl / aria2c process CPU; srv_cpu: distributor / nginx CPU during the run; rss: peak RSS of the client; heap: largest heap after a GC)"
+echo "per run:"; sed 's/^/  /' "$RESULTS"

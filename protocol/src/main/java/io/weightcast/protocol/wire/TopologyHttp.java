@@ -1,0 +1,28 @@
+package io.weightcast.protocol.wire;
+
+/**
+ * The distributor's topology API (JSON over HTTP), which agents use to share what they hold:
+ *
+ * <ul>
+ *   <li>{@code POST /v1/topology/announce}: {@code {"node","zone","rack","serveUrl",
+ *       "have":[sha256...], "fetched":[{"chunk":sha256,"from":url}...]}} — chunks now held
+ *       verified, and where each was fetched from (the transfer log). 204.</li>
+ *   <li>{@code POST /v1/topology/sources}: {@code {"node","zone","rack","serveUrl",
+ *       "chunks":[sha256...]}} answers {@code {"sources":{sha256:[url...]}, "wait":[sha256...]}}:
+ *       sources to try in order, or chunks whose copy is already on its way into the rack or
+ *       zone (ask again shortly).</li>
+ *   <li>{@code POST /v1/topology/failures}: {@code {"node","source","chunk","reason"}}: a source
+ *       failed, stalled or sent bytes that did not verify. Repeated offenders are quarantined.</li>
+ *   <li>{@code GET /v1/topology/transfers}, {@code GET /v1/topology/nodes}: the transfer log and
+ *       the known nodes, for operators and tests.</li>
+ * </ul>
+ */
+public final class TopologyHttp {
+  public static final String ANNOUNCE_PATH = "/v1/topology/announce";
+  public static final String SOURCES_PATH = "/v1/topology/sources";
+  public static final String FAILURES_PATH = "/v1/topology/failures";
+  public static final String TRANSFERS_PATH = "/v1/topology/transfers";
+  public static final String NODES_PATH = "/v1/topology/nodes";
+
+  private TopologyHttp() {}
+}
