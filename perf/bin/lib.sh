@@ -69,12 +69,28 @@ wc_lock() {
   exec 9>"$WC_LOCK"
   if ! flock -n 9; then
     log "waiting for $WC_LOCK (another benchmark is running)"
-    flock 9
+    wc_fg flock 9 || die "cannot take $WC_LOCK"
   fi
   log "holding $WC_LOCK"
 }
 
 wc_track() { WC_PIDS+=("$1"); }
+wc_untrack() {  # forget an ended process so a reused pid is never signalled
+  local i
+  for i in "${!WC_PIDS[@]}"; do [ "${WC_PIDS[i]}" = "$1" ] && unset 'WC_PIDS[i]'; done
+  WC_PIDS=("${WC_PIDS[@]}")
+}
+
+# wc_fg CMD...: runs CMD as a tracked child and waits; INT/TERM interrupt the wait at once (a
+# foreground child would delay the trap until it ends) and the cleanup then stops the child.
+wc_fg() {
+  "$@" &
+  local p=$! rc
+  wc_track $p
+  wait $p; rc=$?
+  wc_untrack $p
+  return $rc
+}
 
 # wc_kill PID...: TERM, then KILL after 5 s; only the given ids.
 wc_kill() {
@@ -87,7 +103,7 @@ wc_kill() {
     sleep 0.1
   done
   for p in "$@"; do kill -KILL "$p" 2>/dev/null; done
-  for p in "$@"; do wait "$p" 2>/dev/null; done
+  for p in "$@"; do wait "$p" 2>/dev/null; wc_untrack "$p"; done
   return 0
 }
 
@@ -187,7 +203,8 @@ free_port() {
   die "no free port"
 }
 
-# model_dir BYTES -> path of a cached synthetic bf16 safetensors model of about BYTES (made once).
+# model_dir BYTES: sets MODEL_DIR to a cached synthetic bf16 safetensors model of about BYTES
+# (generated once, then reused by every benchmark).
 model_dir() {
   local bytes=$1 dir="$WC_WORK/models/$1"
   if [ ! -f "$dir/.complete" ]; then
@@ -201,11 +218,11 @@ public class Gen {
   }
 }
 EOF
-    java -cp "$WC_JAR" "$WC_RUN/Gen.java" "$dir/model" "$bytes" >&2 || die "model generation failed"
+    wc_fg java -cp "$WC_JAR" "$WC_RUN/Gen.java" "$dir/model" "$bytes" >&2 || die "model generation failed"
     sync
     touch "$dir/.complete"
   fi
-  echo "$dir/model"
+  MODEL_DIR="$dir/model"
 }
 
 model_bytes() { find "$1" -type f -printf '%s\n' | awk '{s+=$1} END{printf "%d", s}'; }
@@ -251,15 +268,15 @@ start_origin() {
   log "origin up: registry $REG (pid $REG_PID), distributor $DIST_URL (pid $DIST_PID)"
 }
 
-# push_model DIR MODEL VERSION -> prints seconds
+# push_model DIR MODEL VERSION: sets PUSH_S (seconds the push command took)
 push_model() {
   local t0 t1
   t0=$(now)
-  java -jar "$WC_JAR" push "$1" --model "$2" --version "$3" --registry "$REG" \
+  wc_fg java -jar "$WC_JAR" push "$1" --model "$2" --version "$3" --registry "$REG" \
     --distributor "$DIST_URL" >"$WC_RUN/push-$3.log" 2>&1 \
     || { tail -20 "$WC_RUN/push-$3.log" >&2; die "push failed"; }
   t1=$(now)
-  elapsed "$t0" "$t1"
+  PUSH_S=$(elapsed "$t0" "$t1")
 }
 
 # compression_ratio MODEL_BYTES: raw bytes / bytes stored by the distributor (chunks/ only).
@@ -288,13 +305,32 @@ start_agent() {
 # wait_current DATA MODEL VERSION PID [TIMEOUT_S]: polls every 20 ms until DATA/models/MODEL/current
 # points at VERSION; fails if the process dies or the timeout passes.
 wait_current() {
-  local link="$1/models/$2/current" v=$3 pid=$4 t=${5:-600} deadline
-  deadline=$(( $(date +%s) + t ))
+  local link="$1/models/$2/current" v=$3 pid=$4 t=${5:-600} start=$SECONDS
   while [ "$(readlink "$link" 2>/dev/null)" != "$v" ]; do
     kill -0 "$pid" 2>/dev/null || { tail -20 "$1.log" >&2; die "agent $pid died before activating $v"; }
-    [ "$(date +%s)" -lt "$deadline" ] || { tail -20 "$1.log" >&2; die "agent $pid: $v not active after ${t}s"; }
-    sleep 0.02
+    [ $((SECONDS - start)) -lt "$t" ] || { tail -20 "$1.log" >&2; die "agent $pid: $v not active after ${t}s"; }
+    sleep 0.05
   done
+}
+
+# thread_cpu PID: CPU seconds per thread name (pool threads summed), busiest first.
+thread_cpu() {
+  local t s hz; hz=$(getconf CLK_TCK)
+  for t in /proc/"$1"/task/*; do
+    s=$(cat "$t/stat" 2>/dev/null) || continue
+    s=${s##*) }
+    echo "$(tr ' ' _ <"$t/comm") $(echo "$s" | awk '{print $12, $13}')"
+  done | sed -E 's/^(vert\.x-eventloo|vert\.x-worker-t|wc-[a-z-]+|GC_Thread#|C[12]_CompilerThre)[^ ]*/\1*/' \
+    | awk -v hz="$hz" '{u[$1]+=$2; k[$1]+=$3} END{for (n in u) printf "%s %.2f %.2f %.2f\n", n, u[n]/hz, k[n]/hz, (u[n]+k[n])/hz}' \
+    | sort -k4,4 -rn | awk '{printf "    %-22s user %6.2fs sys %6.2fs\n", $1, $2, $3}' | head -"${2:-8}"
+}
+
+# agent_ready_s LOG T0 -> seconds from T0 until the agent logged that it serves chunks (JVM up)
+agent_ready_s() {
+  local ts
+  ts=$(grep -m1 -oE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}.*serving chunks' "$1" | cut -c1-12)
+  [ -n "$ts" ] || { echo 0; return; }
+  elapsed "$2" "$(date -d "$(date +%F) $ts" +%s.%N)"
 }
 
 # rollout_state MODEL VERSION -> "active/nodes failed" from the registry REST API
@@ -362,7 +398,7 @@ ARIA_OPTS=(-x8 -s8 -j4 --file-allocation=falloc --console-log-level=warn --summa
 # time_cmd OUT CMD...: runs CMD under /usr/bin/time; OUT gets "wall user sys maxrss_kib".
 time_cmd() {
   local out=$1; shift
-  /usr/bin/time -f '%e %U %S %M' -o "$out" "$@"
+  wc_fg /usr/bin/time -f '%e %U %S %M' -o "$out" "$@"
 }
 
 # same_bytes SRC DST: sizes of every file match, and one file's SHA-256 matches.
@@ -377,9 +413,11 @@ same_bytes() {
 
 # --- network namespaces -----------------------------------------------------------------------
 
-# shape DEV RATE: tbf on DEV's egress.
+# shape DEV RATE [NS]: tbf on DEV's egress (DEV inside namespace NS if given).
 shape() {
-  tc qdisc replace dev "$1" root tbf rate "$2" burst 1mb latency 50ms || die "tc on $1 failed"
+  local n=(); [ -n "${3:-}" ] && n=(-n "$3")
+  tc "${n[@]}" qdisc replace dev "$1" root tbf rate "$2" burst 1mb latency 50ms \
+    || die "tc on $1 failed"
 }
 
 # ns_pair NS HOSTIF NSIF HOSTCIDR NSCIDR: namespace NS, veth HOSTIF<->NSIF, addresses, up.

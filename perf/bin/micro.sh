@@ -9,7 +9,10 @@
 # 2. under `flock /tmp/wc-bench.lock` (waits while another benchmark runs on this machine):
 #    a. runs the JMH suite (io.weightcast.perf.micro.*, 1 fork, -rf json);
 #    b. writes the benchmarks' exact 64 MiB inputs (bf16 weights, random bytes) and times the
-#       reference tools on them: sha256sum, openssl dgst -sha256, zstd -1/-3 -T1, zstd -d, and
+#       reference tools on them: sha256sum, openssl dgst -sha256 (and `openssl speed` in memory),
+#       zstd -1/-3 --single-thread (the fastest one-core mode; -T1 is measured too: it runs a
+#       worker thread beside the I/O thread and is slower on one core), zstd -d, `zstd -b`
+#       (the same libzstd in memory, 8 MiB frames), and
 #       dd bs=8M oflag=dsync (8 MiB write + fdatasync); REPS runs each after one warm-up, median;
 #       every tool pinned to one core (taskset -c 0), page cache warm, output to /dev/null;
 # 3. prints the table (MicroReportMain): weightcast MB/s, reference MB/s, ratio, size ratios.
@@ -74,7 +77,7 @@ set +e
 # shellcheck disable=SC2086
 java -jar "$JAR" 'io\.weightcast\.perf\.micro\..*' -rf json -rff "$OUT/jmh.json" \
     -jvmArgsAppend "-Xms2g -Xmx2g -Djava.io.tmpdir=$WORK" ${JMH_ARGS:-} 2>&1 \
-  | tee "$OUT/jmh.log" | grep --line-buffered -E '^# (Benchmark|Parameters):|^Result '
+  | tee "$OUT/jmh.log" | grep --line-buffered -E '^# (Benchmark|Parameters):|^  [0-9.]+ .*ops/s'
 jmh_status=${PIPESTATUS[0]}
 set -e
 [[ $jmh_status -eq 0 && -s $OUT/jmh.json ]] || die "JMH failed; see $OUT/jmh.log"
@@ -83,15 +86,17 @@ grep -q '<failure>' "$OUT/jmh.log" && die "a benchmark failed; see $OUT/jmh.log"
 echo "== reference tools on the same bytes ($REPS runs each, median)"
 java -cp "$JAR" io.weightcast.perf.micro.MicroSampleMain "$S"
 cp "$S/codec-sizes.tsv" "$OUT/codec-sizes.tsv"
-zstd -q -1 -T1 -c "$S/bf16.bin" >"$S/bf16.1.zst"
-zstd -q -3 -T1 -c "$S/bf16.bin" >"$S/bf16.3.zst"
-zstd -q -1 -T1 -c "$S/random.bin" >"$S/random.1.zst"
+zstd -q -1 --single-thread -c "$S/bf16.bin" >"$S/bf16.1.zst"
+zstd -q -3 --single-thread -c "$S/bf16.bin" >"$S/bf16.3.zst"
+zstd -q -1 --single-thread -c "$S/random.bin" >"$S/random.1.zst"
+zstd -q -1 -T1 -c "$S/bf16.bin" >"$S/bf16.1.T1.zst"
 cp "$S/bf16.bin" "$S/dd-target.bin" && sync "$S/dd-target.bin"
 
 sha()        { "${PIN[@]}" sha256sum "$S/bf16.bin" >/dev/null; }
 ossl()       { "${PIN[@]}" openssl dgst -sha256 "$S/bf16.bin" >/dev/null; }
-zc()         { "${PIN[@]}" zstd -q "-$1" -T1 -c "$S/$2.bin" >/dev/null; }
-zd()         { "${PIN[@]}" zstd -q -d -T1 -c "$S/$1.zst" >/dev/null; }
+zc()         { "${PIN[@]}" zstd -q "-$1" --single-thread -c "$S/$2.bin" >/dev/null; }
+zc_t1()      { "${PIN[@]}" zstd -q "-$1" -T1 -c "$S/$2.bin" >/dev/null; }
+zd()         { "${PIN[@]}" zstd -q -d -c "$S/$1.zst" >/dev/null; }
 dd_dsync()   { "${PIN[@]}" dd if="$S/bf16.bin" of="$S/dd-target.bin" bs=8M oflag=dsync conv=notrunc status=none; }
 
 # measure NAME SIZE_RATIO CMD...: one warm-up, then REPS timed runs; appends NAME, MB/s, size.
@@ -107,17 +112,44 @@ measure() {
   awk -v n="$name" -v b="$MIB64" -v ns="$median" -v s="$size" \
     'BEGIN { printf "%s\t%.1f\t%s\n", n, b / (ns / 1e9) / 1e6, s }' | tee -a "$OUT/baselines.tsv"
 }
+# openssl speed: SHA-256 of 8 MiB blocks in memory (no file, no startup): the hash's own ceiling.
+# Its last line reads "sha256  <bytes/s / 1000>k"; median of REPS runs of 1 s.
+openssl_speed() {
+  local i rates=()
+  for ((i = 0; i < REPS; i++)); do
+    rates+=("$("${PIN[@]}" openssl speed -evp sha256 -seconds 1 -bytes $((8 << 20)) 2>/dev/null \
+      | awk '/^sha256/ { sub(/k$/, "", $2); printf "%.1f", $2 / 1000 }')")
+  done
+  printf 'openssl-speed-sha256\t%s\t-\n' "$(printf '%s\n' "${rates[@]}" | sort -n \
+    | sed -n "$(((REPS + 1) / 2))p")" | tee -a "$OUT/baselines.tsv"
+}
+# zstd -b: the CLI's own in-memory benchmark (same libzstd build, no file I/O, no startup) on the
+# bf16 sample in independent 8 MiB frames, like ChunkCodec's; its line ends "C MB/s, D MB/s".
+zstd_bench() {
+  local level=$1 line
+  line=$("${PIN[@]}" zstd -b"$level" -i3 -B8M "$S/bf16.bin" 2>&1 | tr '\r' '\n' | grep 'MB/s,' | tail -1)
+  printf 'zstd-b%s-bf16\t%s\t-\nzstd-b%s-d-bf16\t%s\t-\n' \
+    "$level" "$(grep -o '[0-9.]* MB/s' <<<"$line" | sed -n 1p | cut -d' ' -f1)" \
+    "$level" "$(grep -o '[0-9.]* MB/s' <<<"$line" | sed -n 2p | cut -d' ' -f1)" \
+    | tee -a "$OUT/baselines.tsv"
+}
 ratio() { awk -v c="$(stat -c %s "$S/$1")" -v r="$MIB64" 'BEGIN { printf "%.4f", c / r }'; }
 
 : >"$OUT/baselines.tsv"
 measure sha256sum - sha
-[[ $HAVE_OPENSSL -eq 1 ]] && measure openssl-sha256 - ossl
+if [[ $HAVE_OPENSSL -eq 1 ]]; then
+  measure openssl-sha256 - ossl
+  openssl_speed
+fi
 measure zstd-1-bf16 "$(ratio bf16.1.zst)" zc 1 bf16
+measure zstd-1-bf16-T1 "$(ratio bf16.1.T1.zst)" zc_t1 1 bf16
 measure zstd-3-bf16 "$(ratio bf16.3.zst)" zc 3 bf16
 measure zstd-1-random "$(ratio random.1.zst)" zc 1 random
 measure zstd-d-bf16-1 - zd bf16.1
 measure zstd-d-bf16-3 - zd bf16.3
 measure zstd-d-random-1 - zd random.1
+zstd_bench 1
+zstd_bench 3
 measure dd-dsync - dd_dsync
 flock -u 9
 

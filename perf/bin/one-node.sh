@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark 2: one node on loopback. One agent pulls a pushed model (pure pull: the agent starts
 # after the push) against curl and aria2c -x8 downloading the same files from nginx, each + sync.
-# Usage: perf/bin/one-node.sh [SIZE=2GiB]      env: REPS=2 (runs per tool), WC_KEEP=1 (keep run dir)
+# Usage: perf/bin/one-node.sh [SIZE=2GiB]
+#   env: REPS=2 (runs per tool), WC_KEEP=1 (keep the run dir), WC_AGENT_JAVA_OPTS="..." (extra JVM
+#   options for the agent, e.g. -XX:StartFlightRecording=filename=/tmp/a.jfr)
 # Weightcast time = agent JVM start -> DATA/models/M/current flips to the version.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -14,7 +16,7 @@ wc_init one-node
 wc_lock
 
 BYTES=$(parse_size "$SIZE")
-MODEL_DIR=$(model_dir "$BYTES")
+model_dir "$BYTES"
 MB=$(model_bytes "$MODEL_DIR")
 GIB=$(calc "%.4f" "$MB/1024^3")
 mapfile -t FILES < <(model_files "$MODEL_DIR")
@@ -22,7 +24,7 @@ log "model: $MODEL_DIR, ${#FILES[@]} files, $MB bytes ($GIB GiB)"
 
 start_origin 127.0.0.1
 wc_drop_caches
-PUSH_S=$(push_model "$MODEL_DIR" bench v1)
+push_model "$MODEL_DIR" bench v1
 RATIO=$(compression_ratio "$MB")
 log "pushed in ${PUSH_S}s; stored compression ratio (raw/stored) $RATIO"
 nginx_start "$MODEL_DIR" 127.0.0.1
@@ -38,10 +40,12 @@ run_weightcast() {  # LABEL REP JAVA_OPTS...
   local d0 t0 t1 cpu rss d1 heap
   d0=$(cpu_of "$DIST_PID")
   t0=$(now)
-  start_agent - "$data" "node-$label-$rep" 127.0.0.1 "$@" -Xlog:gc:file="$data.gc.log"
+  # shellcheck disable=SC2086
+  start_agent - "$data" "node-$label-$rep" 127.0.0.1 ${WC_AGENT_JAVA_OPTS:-} "$@" -Xlog:gc:file="$data.gc.log"
   wait_current "$data" bench v1 "$AGENT_PID" 600
   t1=$(now)
   cpu=$(cpu_of "$AGENT_PID"); rss=$(peak_rss_mib "$AGENT_PID"); d1=$(cpu_of "$DIST_PID")
+  { echo "  $label run $rep: agent CPU by thread (JVM start to current)"; thread_cpu "$AGENT_PID"; } >>"$WC_RUN/threads"
   wc_kill "$AGENT_PID"
   heap=$(grep -oE -- '->[0-9]+M' "$data.gc.log" | tr -dc '0-9\n' | sort -n | tail -1)
   same_bytes "$MODEL_DIR" "$data/models/bench/v1" || die "agent files differ from the source"
@@ -97,4 +101,6 @@ awk -v gib="$GIB" '
     printf "ratio weightcast / aria2c+sync = %.3f\n", (w["weightcast"]/n["weightcast"])/aw
   }' "$RESULTS"
 echo "(wall_s: mean over runs; vs_*: wall-clock ratio; cli_cpu: agent / curl / aria2c process CPU; srv_cpu: distributor / nginx CPU during the run; rss: peak RSS of the client; heap: largest heap after a GC)"
-echo "per run:"; sed 's/^/  /' "$RESULTS"
+echo "per run (tool rep wall_s client_cpu_s server_cpu_s rss_MiB heap_MiB):"; sed 's/^/  /' "$RESULTS"
+echo "where the agent's CPU went:"; cat "$WC_RUN/threads"
+echo "distributor CPU by thread (whole life: push + all pulls):"; thread_cpu "$DIST_PID"

@@ -77,7 +77,8 @@ public final class TopologyRoutes {
     if (source == null || source.isBlank()) {
       throw new InvalidArgument("source must be set");
     }
-    table.reportFailure(source);
+    table.reportFailure(location(req), source, Digest.parse(req.getString("chunk")),
+        originUrl.get());
     ctx.response().setStatusCode(204).end();
   }
 

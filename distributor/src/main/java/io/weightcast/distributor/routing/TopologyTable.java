@@ -104,14 +104,31 @@ public final class TopologyTable {
     return new Answer(r.sources(), false);
   }
 
-  /** A node reports that {@code sourceUrl} failed to give it a good copy. */
-  public void reportFailure(String sourceUrl) {
+  /**
+   * {@code reporter} could not get a good copy of {@code chunk} from {@code sourceUrl}: the
+   * crossing granted for that fetch is released (so its rack need not wait out the lease), and a
+   * peer that fails repeatedly is quarantined. The origin is never quarantined.
+   */
+  public void reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk,
+      String originUrl) {
+    release("rack:" + chunk.hex() + ":" + reporter.rackKey());
+    release("zone:" + chunk.hex() + ":" + reporter.zone());
+    if (sourceUrl.equals(originUrl)) {
+      return;
+    }
     long now = clock.getAsLong();
     Deque<Long> recent = failures.computeIfAbsent(sourceUrl, k -> new ArrayDeque<>());
     recent.add(now);
     if (live(failures, sourceUrl, now, quarantineMs) >= quarantineAfter) {
       quarantinedUntil.put(sourceUrl, now + quarantineMs);
       recent.clear();
+    }
+  }
+
+  private void release(String grantKey) {
+    Deque<Long> q = grants.get(grantKey);
+    if (q != null) {
+      q.pollFirst();
     }
   }
 

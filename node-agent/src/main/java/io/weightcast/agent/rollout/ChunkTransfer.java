@@ -58,9 +58,7 @@ final class ChunkTransfer {
     String source = sources.get(i);
     Digest digest = loc.chunk().digest();
     return fetchAndWrite(loc, source).recover(e -> {
-      if (!source.equals(origin)) {
-        ctx.topology().reportFailure(origin, source, digest, e.getMessage());
-      }
+      ctx.topology().reportFailure(origin, source, digest, e.getMessage());
       return i + 1 < sources.size() ? tryEach(loc, origin, sources, i + 1)
           : Future.failedFuture(e);
     });

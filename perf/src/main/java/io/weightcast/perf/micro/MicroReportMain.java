@@ -38,16 +38,26 @@ public final class MicroReportMain {
       new Row("sha256, bf16", "HashBenchmark.sha256", null, List.of("sha256sum"), null, null),
       new Row("sha256, bf16 (vs openssl)", "HashBenchmark.sha256", null,
           List.of("openssl-sha256"), null, null),
+      new Row("sha256, bf16 (vs openssl speed, memory)", "HashBenchmark.sha256", null,
+          List.of("openssl-speed-sha256"), null, null),
       new Row("chunk+hash file, page cache", "HashBenchmark.chunkAndHash", null,
           List.of("sha256sum"), null, null),
       new Row("compress zstd -1, bf16", "CodecBenchmark.compress", "bf16/1",
           List.of("zstd-1-bf16"), "bf16/1", "zstd-1-bf16"),
+      new Row("compress zstd -1, bf16 (vs -T1)", "CodecBenchmark.compress", "bf16/1",
+          List.of("zstd-1-bf16-T1"), "bf16/1", "zstd-1-bf16-T1"),
+      new Row("compress zstd -1, bf16 (vs zstd -b, mem)", "CodecBenchmark.compress", "bf16/1",
+          List.of("zstd-b1-bf16"), "bf16/1", null),
       new Row("compress zstd -3, bf16", "CodecBenchmark.compress", "bf16/3",
           List.of("zstd-3-bf16"), "bf16/3", "zstd-3-bf16"),
+      new Row("compress zstd -3, bf16 (vs zstd -b, mem)", "CodecBenchmark.compress", "bf16/3",
+          List.of("zstd-b3-bf16"), "bf16/3", null),
       new Row("compress -1, random (raw fallback)", "CodecBenchmark.compress", "random/1",
           List.of("zstd-1-random"), "random/1", "zstd-1-random"),
       new Row("decompress -1, bf16", "CodecBenchmark.decompress", "bf16/1",
           List.of("zstd-d-bf16-1"), "bf16/1", "zstd-1-bf16"),
+      new Row("decompress -1, bf16 (vs zstd -b, mem)", "CodecBenchmark.decompress", "bf16/1",
+          List.of("zstd-b1-d-bf16"), "bf16/1", null),
       new Row("decompress -3, bf16", "CodecBenchmark.decompress", "bf16/3",
           List.of("zstd-d-bf16-3"), "bf16/3", "zstd-3-bf16"),
       new Row("decompress raw, random", "CodecBenchmark.decompress", "random/1",
@@ -74,20 +84,20 @@ public final class MicroReportMain {
     JsonArray jmh = new JsonArray(Files.readString(Path.of(args[0])));
     Map<String, String[]> refs = readTsv(Path.of(args[1]));
     Map<String, String[]> sizes = readTsv(Path.of(args[2]));
-    System.out.printf(Locale.ROOT, "%-37s %17s %10s %7s %7s %7s  %s%n", "operation (1 core)",
+    System.out.printf(Locale.ROOT, "%-42s %17s %10s %7s %7s %7s  %s%n", "operation (1 core)",
         "weightcast MB/s", "ref MB/s", "ratio", "size wc", "size ref", "reference (serial chain)");
     for (Row row : ROWS) {
       JsonObject result = find(jmh, row);
       double refMbps = serial(row.reference(), refs);
       if (result == null || Double.isNaN(refMbps)) {
-        System.out.printf(Locale.ROOT, "%-37s %17s%n", row.label(), "(not measured)");
+        System.out.printf(Locale.ROOT, "%-42s %17s%n", row.label(), "(not measured)");
         continue;
       }
       JsonObject metric = result.getJsonObject("primaryMetric");
-      double mbps = metric.getDouble("score") * MicroData.CHUNK / 1e6;
-      double err = metric.getDouble("scoreError", 0.0) * MicroData.CHUNK / 1e6;
+      double mbps = number(metric.getValue("score")) * MicroData.CHUNK / 1e6;
+      double err = number(metric.getValue("scoreError")) * MicroData.CHUNK / 1e6;
       String wc = String.format(Locale.ROOT, "%.0f ± %.0f", mbps, Double.isNaN(err) ? 0 : err);
-      System.out.printf(Locale.ROOT, "%-37s %17s %10.0f %7.2f %7s %7s  %s%n", row.label(), wc,
+      System.out.printf(Locale.ROOT, "%-42s %17s %10.0f %7.2f %7s %7s  %s%n", row.label(), wc,
           refMbps, mbps / refMbps, size(sizes, row.wcSize(), 1), size(refs, row.refSize(), 2),
           String.join(" + ", row.reference()));
     }
@@ -104,6 +114,12 @@ public final class MicroReportMain {
       secondsPerMb += 1 / Double.parseDouble(r[1]);
     }
     return 1 / secondsPerMb;
+  }
+
+  /** JMH writes "NaN" (a string) for the error of a single iteration. */
+  private static double number(Object v) {
+    return v instanceof Number n ? n.doubleValue() : v == null ? Double.NaN
+        : Double.parseDouble(v.toString());
   }
 
   private static String size(Map<String, String[]> table, String key, int column) {

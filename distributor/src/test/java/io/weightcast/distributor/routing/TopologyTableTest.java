@@ -1,0 +1,68 @@
+package io.weightcast.distributor.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.topology.NodeLocation;
+import io.weightcast.protocol.topology.SourceRanker;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TopologyTableTest {
+  private static final String ORIGIN = "http://origin";
+  private final long[] now = {1_000};
+  private final TopologyTable table = new TopologyTable(new SourceRanker(3, 1, 1),
+      () -> now[0], 10_000, 30_000, 3);
+  private final Digest chunk = Digest.sha256(new byte[] {1});
+  private final NodeLocation a = new NodeLocation("a", "z1", "r1", "http://a");
+  private final NodeLocation b = new NodeLocation("b", "z1", "r1", "http://b");
+  private final NodeLocation c = new NodeLocation("c", "z1", "r2", "http://c");
+
+  @Test
+  void secondNodeInARackWaitsForTheFirstCopyThenFetchesItFromThePeer() {
+    assertEquals(List.of(ORIGIN), table.sources(a, chunk, ORIGIN).sources());
+    assertTrue(table.sources(b, chunk, ORIGIN).waitForCopy());
+    table.announce(a, List.of(chunk), Map.of(chunk, ORIGIN));
+    assertEquals(List.of("http://a"), table.sources(b, chunk, ORIGIN).sources());
+    assertEquals("origin", table.transfers().get(0).fromRack());
+  }
+
+  @Test
+  void aGrantExpiresSoADeadFetcherDoesNotBlockItsRackForever() {
+    table.sources(a, chunk, ORIGIN);
+    assertTrue(table.sources(b, chunk, ORIGIN).waitForCopy());
+    now[0] += 10_001;
+    assertFalse(table.sources(b, chunk, ORIGIN).waitForCopy());
+  }
+
+  @Test
+  void aFailedCrossingReleasesItsGrantAtOnce() {
+    table.sources(a, chunk, ORIGIN);
+    table.reportFailure(a, ORIGIN, chunk, ORIGIN);
+    assertEquals(List.of(ORIGIN), table.sources(b, chunk, ORIGIN).sources());
+  }
+
+  @Test
+  void aPeerThatFailsRepeatedlyIsQuarantinedAndSkipped() {
+    table.announce(a, List.of(chunk), Map.of());
+    for (int i = 0; i < 3; i++) {
+      table.reportFailure(b, "http://a", chunk, ORIGIN);
+    }
+    assertTrue(table.quarantined("http://a", now[0]));
+    assertEquals(List.of(ORIGIN), table.sources(b, chunk, ORIGIN).sources());
+    now[0] += 30_001;
+    assertEquals(List.of("http://a"), table.sources(b, chunk, ORIGIN).sources());
+  }
+
+  @Test
+  void transferLogNamesTheSourceRack() {
+    table.announce(a, List.of(chunk), Map.of(chunk, ORIGIN));
+    table.announce(c, List.of(chunk), Map.of(chunk, "http://a"));
+    TopologyTable.Transfer t = table.transfers().get(1);
+    assertEquals("z1/r1", t.fromRack());
+    assertEquals("z1/r2", t.toRack());
+  }
+}
