@@ -25,6 +25,11 @@ public final class WeightcastMain implements Runnable {
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     System.setProperty("org.slf4j.simpleLogger.log.io.netty", "warn");
     System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
+    if (args.length > 0 && args[0].equals("demo")
+        && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      // The demo prints its own progress; the roles' INFO lines would interleave with it.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     int code = new CommandLine(new WeightcastMain()).execute(args);
     System.exit(code);
   }
