@@ -139,10 +139,10 @@ parse_size() {
   local s=$1 n u
   n=$(printf '%s' "$s" | sed -E 's/^([0-9.]+).*/\1/'); u=$(printf '%s' "$s" | sed -E 's/^[0-9.]+//')
   case "$u" in
-    ""|B) awk -v n="$n" 'BEGIN{printf "%d", n}';;
-    K|KiB|k) awk -v n="$n" 'BEGIN{printf "%d", n*1024}';;
-    M|MiB|m) awk -v n="$n" 'BEGIN{printf "%d", n*1024^2}';;
-    G|GiB|g) awk -v n="$n" 'BEGIN{printf "%d", n*1024^3}';;
+    ""|B) awk -v n="$n" 'BEGIN{printf "%.0f", n}';;
+    K|KiB|k) awk -v n="$n" 'BEGIN{printf "%.0f", n*1024}';;
+    M|MiB|m) awk -v n="$n" 'BEGIN{printf "%.0f", n*1024^2}';;
+    G|GiB|g) awk -v n="$n" 'BEGIN{printf "%.0f", n*1024^3}';;
     *) die "bad size '$s' (use e.g. 512MiB, 2GiB)";;
   esac
 }
@@ -152,8 +152,8 @@ parse_rate() {
   local s=$1 n u
   n=$(printf '%s' "$s" | sed -E 's/^([0-9.]+).*/\1/'); u=$(printf '%s' "$s" | sed -E 's/^[0-9.]+//')
   case "$u" in
-    gbit) awk -v n="$n" 'BEGIN{printf "%d", n*1e9}';;
-    mbit) awk -v n="$n" 'BEGIN{printf "%d", n*1e6}';;
+    gbit) awk -v n="$n" 'BEGIN{printf "%.0f", n*1e9}';;
+    mbit) awk -v n="$n" 'BEGIN{printf "%.0f", n*1e6}';;
     *) die "bad rate '$s' (use e.g. 1gbit, 200mbit)";;
   esac
 }
@@ -225,7 +225,7 @@ EOF
   MODEL_DIR="$dir/model"
 }
 
-model_bytes() { find "$1" -type f -printf '%s\n' | awk '{s+=$1} END{printf "%d", s}'; }
+model_bytes() { find "$1" -type f -printf '%s\n' | awk '{s+=$1} END{printf "%.0f", s}'; }
 model_files() { (cd "$1" && find . -type f -printf '%P\n' | sort); }
 
 # --- weightcast roles -------------------------------------------------------------------------
@@ -248,14 +248,14 @@ start_origin() {
   mkdir -p "$WC_RUN/registry" "$WC_RUN/dist"
   # shellcheck disable=SC2086
   java ${WC_SERVER_JAVA_OPTS:-} -jar "$WC_JAR" registry --host "$host" --port "$rport" \
-    --data "$WC_RUN/registry" >"$WC_RUN/registry.log" 2>&1 &
+    --data "$WC_RUN/registry" >"$WC_RUN/registry.log" 2>&1 9>&- &
   REG_PID=$!; wc_track $REG_PID
   REG="$host:$rport"
   wait_http "http://$REG/health"
   # shellcheck disable=SC2086
   java ${WC_SERVER_JAVA_OPTS:-} -jar "$WC_JAR" distributor --host "$host" --port "$dport" \
     --registry "$REG" --data "$WC_RUN/dist" --advertise "http://$host:$dport" \
-    >"$WC_RUN/distributor.log" 2>&1 &
+    >"$WC_RUN/distributor.log" 2>&1 9>&- &
   DIST_PID=$!; wc_track $DIST_PID
   DIST_URL="http://$host:$dport"
   local i
@@ -282,7 +282,7 @@ push_model() {
 # compression_ratio MODEL_BYTES: raw bytes / bytes stored by the distributor (chunks/ only).
 compression_ratio() {
   local stored
-  stored=$(find "$WC_RUN/dist/chunks" -type f -printf '%s\n' | awk '{s+=$1} END{printf "%d", s}')
+  stored=$(find "$WC_RUN/dist/chunks" -type f -printf '%s\n' | awk '{s+=$1} END{printf "%.0f", s}')
   calc "%.3f" "$1/$stored"
 }
 
@@ -295,9 +295,9 @@ start_agent() {
   local cmd=(java "$@" -jar "$WC_JAR" agent --registry "$REG" --data "$data" --node-id "$node"
     --zone z1 --rack "r-$node" --host "$host" --port "$port")
   if [ "$ns" = - ]; then
-    "${cmd[@]}" >"$data.log" 2>&1 &
+    "${cmd[@]}" >"$data.log" 2>&1 9>&- &
   else
-    ip netns exec "$ns" "${cmd[@]}" >"$data.log" 2>&1 &
+    ip netns exec "$ns" "${cmd[@]}" >"$data.log" 2>&1 9>&- &
   fi
   AGENT_PID=$!; wc_track $AGENT_PID
 }
@@ -371,7 +371,7 @@ http {
   }
 }
 EOF
-  nginx -c "$d/nginx.conf" -p "$d" >"$d/stdout.log" 2>&1 &
+  nginx -c "$d/nginx.conf" -p "$d" >"$d/stdout.log" 2>&1 9>&- &
   NGINX_PID=$!; wc_track $NGINX_PID
   NGINX_URL="http://$addr:$port"
   local first; first=$(model_files "$root" | head -1)

@@ -93,7 +93,7 @@ awk -v gib="$GIB" '
   { n[$1]++; w[$1]+=$3; c[$1]+=$4; s[$1]+=$5; if ($6>r[$1]) r[$1]=$6; h[$1]=$7; if (!($1 in o)) { o[$1]=++k; name[k]=$1 } }
   END {
     cw = w["curl+sync"]/n["curl+sync"]; aw = w["aria2c+sync"]/n["aria2c+sync"]
-    printf "%-20s %4s %8s %7s %9s %9s %9s %9s %8s %8s\n", "tool", "runs", "wall_s", "GiB/s", "vs_curl", "vs_aria2c", "cli_cpu/GiB", "srv_cpu/GiB", "rss_MiB", "heap_MiB"
+    printf "%-20s %4s %8s %7s %9s %9s %11s %11s %8s %8s\n", "tool", "runs", "wall_s", "GiB/s", "vs_curl", "vs_aria2c", "cli_cpu/GiB", "srv_cpu/GiB", "rss_MiB", "heap_MiB"
     for (i=1; i<=k; i++) { t=name[i]; mw=w[t]/n[t]
       printf "%-20s %4d %8.2f %7.3f %9.3f %9.3f %11.2f %11.2f %8d %8s\n", t, n[t], mw, gib/mw, mw/cw, mw/aw, c[t]/n[t]/gib, s[t]/n[t]/gib, r[t], h[t] }
     print ""
