@@ -54,6 +54,8 @@ run_weightcast() {  # RATE REP
   wait_current "$data" bench v1 "$AGENT_PID" 900
   t1=$(now)
   cpu=$(cpu_of "$AGENT_PID")
+  { echo "  $rate run $rep: agent's busiest threads (JVM start to current, $(elapsed "$t0" "$t1")s)"
+    thread_cpu "$AGENT_PID" 6 "$(elapsed "$t0" "$t1")"; } >>"$WC_RUN/threads"
   wc_kill "$AGENT_PID"
   same_bytes "$MODEL_DIR" "$data/models/bench/v1" || die "agent files differ from the source"
   echo "$rate weightcast $rep $(elapsed "$t0" "$t1") $cpu $(agent_ready_s "$data.log" "$t0") $MEASURED" >>"$RESULTS"
@@ -118,3 +120,4 @@ for rate in "${RATE_LIST[@]}"; do
 done
 echo "(efficiency = model bytes/s / nominal link rate; wall = start of the client -> files durable (sync) / current flipped)"
 echo "per run (rate tool rep wall_s client_cpu_s agent_up_s measured_mbit):"; sed 's/^/  /' "$RESULTS"
+echo "where the agent's CPU went:"; cat "$WC_RUN/threads"

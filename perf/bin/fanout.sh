@@ -146,3 +146,4 @@ awk -v mb="$MB" -v bps="$RATE_BPS" -v ratio="$RATIO" '
     printf "%4s %8s %8s %9s %8s %8s %12s %12s %8s\n", "N", "wc_s", "nginx_s", "wc/nginx", "wc/LB", "nginx/LB", "agent_cpu/GiB", "dist_cpu/GiB", "rss_MiB" }
   { printf "%4d %8.2f %8.2f %9.3f %8.2f %8.2f %12.2f %12.2f %8d\n", $1, $2, $3, $2/$3, $2/lb, $3/lb, $4/$1/(mb/1024^3), $5/$1/(mb/1024^3), $6 }' "$RESULTS"
 echo "(wc_s: registry commit -> last agent current; nginx_s: N parallel curls + sync; LB: lower bound; cpu per GiB delivered to one node; rss: largest agent peak RSS)"
+echo "distributor's busiest threads (whole life: first push + every N):"; thread_cpu "$DIST_PID" 6

@@ -313,16 +313,19 @@ wait_current() {
   done
 }
 
-# thread_cpu PID: CPU seconds per thread name (pool threads summed), busiest first.
+# thread_cpu PID [N] [WALL_S]: the N busiest threads of PID (default 8) with user/sys CPU seconds,
+# and, given the wall time, each one's average utilisation of a core (a thread near 100% is a
+# serial bottleneck). Names are truncated by the kernel to 15 characters, so the tid is shown.
 thread_cpu() {
   local t s hz; hz=$(getconf CLK_TCK)
   for t in /proc/"$1"/task/*; do
     s=$(cat "$t/stat" 2>/dev/null) || continue
     s=${s##*) }
-    echo "$(tr ' ' _ <"$t/comm") $(echo "$s" | awk '{print $12, $13}')"
-  done | sed -E 's/^(vert\.x-eventloo|vert\.x-worker-t|wc-[a-z-]+|GC_Thread#|C[12]_CompilerThre)[^ ]*/\1*/' \
-    | awk -v hz="$hz" '{u[$1]+=$2; k[$1]+=$3} END{for (n in u) printf "%s %.2f %.2f %.2f\n", n, u[n]/hz, k[n]/hz, (u[n]+k[n])/hz}' \
-    | sort -k4,4 -rn | awk '{printf "    %-22s user %6.2fs sys %6.2fs\n", $1, $2, $3}' | head -"${2:-8}"
+    echo "$(tr ' ' _ <"$t/comm")/${t##*/} $(echo "$s" | awk '{print $12, $13}')"
+  done | awk -v hz="$hz" -v wall="${3:-0}" '{ tot=($2+$3)/hz
+      printf "%s %.2f %.2f %.2f %s\n", $1, $2/hz, $3/hz, tot, (wall>0 ? sprintf("%3.0f%% of a core", 100*tot/wall) : "") }' \
+    | sort -k4,4 -rn | head -"${2:-8}" \
+    | awk '{printf "    %-26s user %6.2fs sys %6.2fs  %s %s %s %s\n", $1, $2, $3, $5, $6, $7, $8}'
 }
 
 # agent_ready_s LOG T0 -> seconds from T0 until the agent logged that it serves chunks (JVM up)

@@ -45,7 +45,8 @@ run_weightcast() {  # LABEL REP JAVA_OPTS...
   wait_current "$data" bench v1 "$AGENT_PID" 600
   t1=$(now)
   cpu=$(cpu_of "$AGENT_PID"); rss=$(peak_rss_mib "$AGENT_PID"); d1=$(cpu_of "$DIST_PID")
-  { echo "  $label run $rep: agent CPU by thread (JVM start to current)"; thread_cpu "$AGENT_PID"; } >>"$WC_RUN/threads"
+  { echo "  $label run $rep: agent's busiest threads (JVM start to current, $(elapsed "$t0" "$t1")s)"
+    thread_cpu "$AGENT_PID" 8 "$(elapsed "$t0" "$t1")"; } >>"$WC_RUN/threads"
   wc_kill "$AGENT_PID"
   heap=$(grep -oE -- '->[0-9]+M' "$data.gc.log" | tr -dc '0-9\n' | sort -n | tail -1)
   same_bytes "$MODEL_DIR" "$data/models/bench/v1" || die "agent files differ from the source"
@@ -103,4 +104,4 @@ awk -v gib="$GIB" '
 echo "(wall_s: mean over runs; vs_*: wall-clock ratio; cli_cpu: agent / curl / aria2c process CPU; srv_cpu: distributor / nginx CPU during the run; rss: peak RSS of the client; heap: largest heap after a GC)"
 echo "per run (tool rep wall_s client_cpu_s server_cpu_s rss_MiB heap_MiB):"; sed 's/^/  /' "$RESULTS"
 echo "where the agent's CPU went:"; cat "$WC_RUN/threads"
-echo "distributor CPU by thread (whole life: push + all pulls):"; thread_cpu "$DIST_PID"
+echo "distributor's busiest threads (whole life: push + all pulls):"; thread_cpu "$DIST_PID" 8

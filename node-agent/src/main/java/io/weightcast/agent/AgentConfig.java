@@ -23,10 +23,12 @@ import java.util.Objects;
  * @param keepVersions versions kept per model (the active one always stays)
  * @param verifyFiles re-hash whole files before activation (the chunks are verified anyway)
  * @param retryFailedMs a failed version is tried again after this long, unless superseded
+ * @param advertiseUrl where peers reach this agent's chunk server ("" = derived from host:port)
  */
 public record AgentConfig(String nodeId, String zone, String rack, String registry, Path dataDir,
     List<String> models, String host, int port, int chunksInFlight, long stallTimeoutMs,
-    int maxAttempts, int keepVersions, boolean verifyFiles, long retryFailedMs) {
+    int maxAttempts, int keepVersions, boolean verifyFiles, long retryFailedMs,
+    String advertiseUrl) {
 
   public AgentConfig {
     if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,128}")) {
@@ -53,6 +55,10 @@ public record AgentConfig(String nodeId, String zone, String rack, String regist
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
     }
+    advertiseUrl = advertiseUrl == null ? "" : advertiseUrl.strip();
+    if (!advertiseUrl.isEmpty()) {
+      advertiseUrl = io.weightcast.protocol.wire.Endpoints.baseUrl(advertiseUrl);
+    }
     if (retryFailedMs < 10) {
       throw new IllegalArgumentException("retryFailedMs must be >= 10, got " + retryFailedMs);
     }
@@ -65,32 +71,38 @@ public record AgentConfig(String nodeId, String zone, String rack, String regist
   public static AgentConfig defaults(String nodeId, String zone, String rack, String registry,
       Path dataDir) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, List.of(), "127.0.0.1", 0, 16,
-        10_000, 5, 2, false, 30_000);
+        10_000, 5, 2, false, 30_000, "");
   }
 
   public AgentConfig withModels(List<String> m) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, m, host, port, chunksInFlight,
-        stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, retryFailedMs);
+        stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, retryFailedMs, advertiseUrl);
   }
 
   public AgentConfig withServer(String h, int p) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, h, p, chunksInFlight,
-        stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, retryFailedMs);
+        stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, retryFailedMs, advertiseUrl);
   }
 
   public AgentConfig withFetch(int inFlight, long stallMs, int attempts) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, host, port, inFlight,
-        stallMs, attempts, keepVersions, verifyFiles, retryFailedMs);
+        stallMs, attempts, keepVersions, verifyFiles, retryFailedMs, advertiseUrl);
   }
 
   public AgentConfig withRetention(int keep, boolean verify) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, host, port,
-        chunksInFlight, stallTimeoutMs, maxAttempts, keep, verify, retryFailedMs);
+        chunksInFlight, stallTimeoutMs, maxAttempts, keep, verify, retryFailedMs, advertiseUrl);
   }
 
   public AgentConfig withRetryFailedMs(long ms) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, host, port,
-        chunksInFlight, stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, ms);
+        chunksInFlight, stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, ms, advertiseUrl);
+  }
+
+  public AgentConfig withAdvertiseUrl(String url) {
+    return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, host, port,
+        chunksInFlight, stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, retryFailedMs,
+        url);
   }
 
   /** Where the agent's own state (watch position, activated sequences, manifests) lives. */

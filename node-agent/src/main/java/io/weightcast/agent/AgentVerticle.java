@@ -84,6 +84,9 @@ public final class AgentVerticle extends VerticleBase {
 
   /** Where peers reach this agent's chunk server. */
   private String serveUrl() {
+    if (!config.advertiseUrl().isEmpty()) {
+      return config.advertiseUrl();
+    }
     String host = config.host();
     if (host.equals("0.0.0.0") || host.equals("::")) {
       try {

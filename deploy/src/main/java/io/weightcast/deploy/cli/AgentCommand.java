@@ -36,6 +36,9 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "7090", description = "Chunk server port (default ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--advertise", description = "URL peers use to reach this agent's chunk server (default http://<host>:<port>).")
+  String advertise;
+
   @Option(names = "--chunks-in-flight", defaultValue = "16", description = "Chunks fetched or written at once; bounds memory (default ${DEFAULT-VALUE}).")
   int inFlight;
 
@@ -53,7 +56,7 @@ public final class AgentCommand implements Callable<Integer> {
     return CliSupport.exitCode(() -> {
       AgentConfig config = AgentConfig.defaults(nodeId, zone, rack, registry, data)
           .withModels(models).withServer(host, port).withFetch(inFlight, stallMs, 5)
-          .withRetention(keep, verifyFiles);
+          .withRetention(keep, verifyFiles).withAdvertiseUrl(advertise);
       return Servers.runUntilStopped(CliSupport.newVertx(), new AgentVerticle(config));
     });
   }

@@ -9,7 +9,8 @@ package io.weightcast.perf.sim;
  * on its path. Rounds 2..R (bottleneck-share iteration): a transfer whose rate is below
  * {@code s_l} is limited elsewhere, so link {@code l} hands its leftover to the others:
  * {@code s_l = (c_l - sum of rates limited elsewhere) / (number limited here)}, and again
- * {@code rate = min over path of s_l}. The fixed point of this iteration is the max-min fair
+ * {@code rate = min over path of s_l}; a share never drops below round 1's {@code c_l / n_l}
+ * (no max-min fair rate does), which keeps every rate positive. The fixed point of this iteration is the max-min fair
  * allocation; after R rounds the rates are clipped to be feasible: on a link carrying more than
  * its capacity every transfer is scaled by {@code c_l / load_l} (a transfer takes the smallest
  * factor on its path). So the answer never exceeds a capacity and errs low, if at all.
@@ -22,6 +23,7 @@ public final class FairShare {
   private final int[] count;
   private final double[] share;
   private final double[] sum;
+  private final double[] equal;
 
   public FairShare(Fabric fabric, int rounds) {
     this.fabric = fabric;
@@ -29,6 +31,7 @@ public final class FairShare {
     this.count = new int[fabric.links()];
     this.share = new double[fabric.links()];
     this.sum = new double[fabric.links()];
+    this.equal = new double[fabric.links()];
   }
 
   /**
@@ -45,6 +48,7 @@ public final class FairShare {
     }
     for (int l = 0; l < share.length; l++) {
       share[l] = count[l] == 0 ? Double.POSITIVE_INFINITY : fabric.capacity(l) / count[l];
+      equal[l] = share[l];
     }
     minShare(active, n, links, pathLen, rate);
     for (int round = 1; round < rounds; round++) {
@@ -64,7 +68,7 @@ public final class FairShare {
       }
       for (int l = 0; l < share.length; l++) {
         if (count[l] > 0) {
-          share[l] = Math.max(0, fabric.capacity(l) - sum[l]) / count[l];
+          share[l] = Math.max(equal[l], (fabric.capacity(l) - sum[l]) / count[l]);
         }
       }
       minShare(active, n, links, pathLen, rate);

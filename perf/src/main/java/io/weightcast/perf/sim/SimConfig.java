@@ -48,10 +48,6 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
     positive("chunkBytes", chunkBytes);
     positive("chunksInFlight", chunksInFlight);
     positive("fairnessRounds", fairnessRounds);
-    if (racks > hosts || zones > racks) {
-      throw new IllegalArgumentException("need zones <= racks <= hosts, got zones=" + zones
-          + " racks=" + racks + " hosts=" + hosts);
-    }
     if (nicGbps <= 0 || rackUplinkGbps <= 0 || zoneUplinkGbps <= 0 || originGbps <= 0) {
       throw new IllegalArgumentException("link capacities must be > 0 Gbit/s");
     }
@@ -67,6 +63,18 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
       }
     }
     policies = List.copyOf(policies);
+  }
+
+  /**
+   * Checks what single options cannot (they are applied one at a time): the fleet's shape.
+   * Returns this.
+   */
+  public SimConfig checked() {
+    if (racks > hosts || zones > racks) {
+      throw new IllegalArgumentException("need zones <= racks <= hosts, got zones=" + zones
+          + " racks=" + racks + " hosts=" + hosts);
+    }
+    return this;
   }
 
   private static void positive(String field, long v) {
@@ -162,6 +170,6 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
       }
       c = c.with(name.substring(2), rest.get(i + 1));
     }
-    return c;
+    return c.checked();
   }
 }
