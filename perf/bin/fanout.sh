@@ -2,8 +2,10 @@
 # Benchmark 4: fan-out. One origin (registry + distributor on the host, bound to a bridge at
 # 10.78.0.1/24) and N agents, each in its own network namespace (10.78.0.10+i) behind a veth shaped
 # with tbf in both directions and attached to the bridge. Weightcast: the N agents are already
-# running and idle; the time runs from the registry's commit of the version (committedAt) until the
-# last agent's `current` flips. nginx: N curls (one per namespace) fetch every file at once, + sync.
+# running and idle (started with --models fanN, all in rack r1 of zone z1, so they may fetch from
+# each other); the time runs from the registry's commit of fanN/v1 (committedAt) until the last
+# agent's `current` flips. Each N gets a fresh registry + distributor whose chunks were uploaded by
+# a push of model "seed", so the push of fanN/v1 uploads nothing and only publishes. nginx: N curls (one per namespace) fetch every file at once, + sync.
 # Usage: perf/bin/fanout.sh [N...=4 8 16] [SIZE=512MiB]   (a last argument with a unit is the size)
 #   env: RATE=1gbit, WC_FANOUT_AGENT_OPTS (default "-Xmx256m -XX:+UseSerialGC": 16 JVMs on 2 cores),
 #        WC_KEEP=1 (keep the run dir)
@@ -46,37 +48,45 @@ GIB=$(calc "%.4f" "$MB/1024^3")
 mapfile -t FILES < <(model_files "$MODEL_DIR")
 log "model: $MODEL_DIR, ${#FILES[@]} files, $MB bytes ($GIB GiB)"
 
-start_origin "$BR_IP"
-push_model "$MODEL_DIR" bench v0
-RATIO=$(compression_ratio "$MB")
-log "first push (uploads the chunks) ${PUSH_S}s; compression raw/stored $RATIO"
+# fresh_origin: a new registry + distributor for each N (the distributor remembers which agents
+# held which chunks; agents of an earlier N are gone), then the seed push that uploads the chunks.
+fresh_origin() {
+  if [ -n "${REG_PID:-}" ]; then
+    wc_kill "$DIST_PID" "$REG_PID"
+    rm -rf "$WC_RUN/dist" "$WC_RUN/registry"
+  fi
+  start_origin "$BR_IP"
+  push_model "$MODEL_DIR" seed v1
+  RATIO=$(compression_ratio "$MB")
+  log "seed push (uploads the chunks) ${PUSH_S}s; compression raw/stored $RATIO"
+  for i in $(seq "$MAXN"); do   # every namespace reaches the origin through the bridge
+    ip netns exec "wc-fanout-$$-$i" curl -sf -o /dev/null --max-time 5 "http://$REG/health" \
+      || die "namespace $i cannot reach the registry at $REG"
+  done
+}
 nginx_start "$MODEL_DIR" "$BR_IP"
-for i in $(seq "$MAXN"); do   # every namespace reaches the origin through the bridge
-  ip netns exec "wc-fanout-$$-$i" curl -sf -o /dev/null --max-time 5 "http://$REG/health" \
-    || die "namespace $i cannot reach the registry at $REG"
-done
 
 RESULTS="$WC_RUN/results"   # n weightcast_s nginx_s agent_cpu_s dist_cpu_s max_rss_mib
 : >"$RESULTS"
 
-committed_at() {  # VERSION -> epoch seconds of the registry's commit
+committed_at() {  # MODEL VERSION -> epoch seconds of the registry's commit
   local iso
-  iso=$(curl -s "http://$REG/v1/models/bench/versions" | python3 -c '
+  iso=$(curl -s "http://$REG/v1/models/$1/versions" | python3 -c '
 import json,sys
 d=json.load(sys.stdin)
 vs=d if isinstance(d,list) else d.get("versions",d)
 for v in vs:
-    if v.get("version")==sys.argv[1]: print(v["committedAt"])' "$1")
-  [ -n "$iso" ] || die "no committedAt for $1"
+    if v.get("version")==sys.argv[1]: print(v["committedAt"])' "$2")
+  [ -n "$iso" ] || die "no committedAt for $1/$2"
   date -d "$iso" +%s.%N
 }
 
 run_weightcast() {  # N
-  local n=$1 v="n$1" i pids=() datas=() d0 d1 cpu=0 rss=0 r
+  local n=$1 m="fan$1" v=v1 i pids=() datas=() d0 d1 cpu=0 rss=0 r
   for i in $(seq "$n"); do
-    local data="$WC_RUN/agents/$v-$i"
+    local data="$WC_RUN/agents/$m-$i"
     # shellcheck disable=SC2086
-    start_agent "wc-fanout-$$-$i" "$data" "agent-$i" "10.78.0.$((10 + i))" $AGENT_OPTS
+    WC_RACK=r1 WC_AGENT_MODELS=$m start_agent "wc-fanout-$$-$i" "$data" "agent-$i" "10.78.0.$((10 + i))" $AGENT_OPTS
     pids+=("$AGENT_PID"); datas+=("$data")
   done
   for i in $(seq "$n"); do   # all agents up and watching before the publish
@@ -87,13 +97,13 @@ run_weightcast() {  # N
       sleep 0.2
     done
   done
-  sleep 2   # let start-up JIT and GC settle
+  wait_idle "${pids[@]}"   # start-up JIT and GC done
   wc_drop_caches
   d0=$(cpu_of "$DIST_PID")
   for i in $(seq "$n"); do cpu=$(calc "%.2f" "$cpu-$(cpu_of "${pids[i-1]}")"); done
-  push_model "$MODEL_DIR" bench "$v"; local ps=$PUSH_S   # same bytes: uploads nothing, publishes
-  local tc; tc=$(committed_at "$v")
-  for i in $(seq "$n"); do wait_current "${datas[i-1]}" bench "$v" "${pids[i-1]}" 900; done
+  push_model "$MODEL_DIR" "$m" "$v"; local ps=$PUSH_S   # same bytes: uploads nothing, publishes
+  local tc; tc=$(committed_at "$m" "$v")
+  for i in $(seq "$n"); do wait_current "${datas[i-1]}" "$m" "$v" "${pids[i-1]}" 900; done
   local t1; t1=$(now)
   d1=$(cpu_of "$DIST_PID")
   for i in $(seq "$n"); do
@@ -101,9 +111,10 @@ run_weightcast() {  # N
     r=$(peak_rss_mib "${pids[i-1]}"); [ "$r" -gt "$rss" ] && rss=$r
   done
   WC_S=$(elapsed "$tc" "$t1")
-  log "N=$n weightcast: $WC_S s from commit to the last current (push command ${ps}s); rollout $(rollout_state bench "$v"); agents CPU ${cpu}s, distributor CPU $(calc "%.2f" "$d1-$d0")s, max agent RSS ${rss} MiB"
+  WC_RETRIES=$(cat "${datas[@]/%/.log}" | grep -c retrying)
+  log "N=$n weightcast: $WC_S s from commit to the last current (push command ${ps}s); rollout $(rollout_state "$m" "$v"), $WC_RETRIES chunk retries; agents CPU ${cpu}s, distributor CPU $(calc "%.2f" "$d1-$d0")s, max agent RSS ${rss} MiB"
   WC_CPU=$cpu; WC_DCPU=$(calc "%.2f" "$d1-$d0"); WC_RSS=$rss
-  same_bytes "$MODEL_DIR" "${datas[n-1]}/models/bench/$v" || die "agent $n files differ"
+  same_bytes "$MODEL_DIR" "${datas[n-1]}/models/$m/$v" || die "agent $n files differ"
   wc_kill "${pids[@]}"
   rm -rf "$WC_RUN/agents"
 }
@@ -131,9 +142,10 @@ run_nginx() {  # N
 }
 
 for n in "${NS_COUNTS[@]}"; do
+  fresh_origin
   run_weightcast "$n"
   run_nginx "$n"
-  echo "$n $WC_S $NG_S $WC_CPU $WC_DCPU $WC_RSS" >>"$RESULTS"
+  echo "$n $WC_S $NG_S $WC_CPU $WC_DCPU $WC_RSS $WC_RETRIES" >>"$RESULTS"
 done
 
 # --- report -----------------------------------------------------------------------------------
@@ -143,7 +155,7 @@ machine_facts
 awk -v mb="$MB" -v bps="$RATE_BPS" -v ratio="$RATIO" '
   BEGIN { lb = mb*8/bps
     printf "lower bound (model size / link rate) = %.2fs; with zstd (/%.3f) = %.2fs\n", lb, ratio, lb/ratio
-    printf "%4s %8s %8s %9s %8s %8s %12s %12s %8s\n", "N", "wc_s", "nginx_s", "wc/nginx", "wc/LB", "nginx/LB", "agent_cpu/GiB", "dist_cpu/GiB", "rss_MiB" }
-  { printf "%4d %8.2f %8.2f %9.3f %8.2f %8.2f %12.2f %12.2f %8d\n", $1, $2, $3, $2/$3, $2/lb, $3/lb, $4/$1/(mb/1024^3), $5/$1/(mb/1024^3), $6 }' "$RESULTS"
-echo "(wc_s: registry commit -> last agent current; nginx_s: N parallel curls + sync; LB: lower bound; cpu per GiB delivered to one node; rss: largest agent peak RSS)"
-echo "distributor's busiest threads (whole life: first push + every N):"; thread_cpu "$DIST_PID" 6
+    printf "%4s %8s %8s %9s %8s %8s %13s %12s %8s %8s\n", "N", "wc_s", "nginx_s", "wc/nginx", "wc/LB", "nginx/LB", "agent_cpu/GiB", "dist_cpu/GiB", "rss_MiB", "retries" }
+  { printf "%4d %8.2f %8.2f %9.3f %8.2f %8.2f %13.2f %12.2f %8d %8d\n", $1, $2, $3, $2/$3, $2/lb, $3/lb, $4/$1/(mb/1024^3), $5/$1/(mb/1024^3), $6, $7 }' "$RESULTS"
+echo "(wc_s: registry commit -> last agent current; nginx_s: N parallel curls + sync; LB: lower bound; cpu per GiB delivered to one node; rss: largest agent peak RSS; retries: chunk fetches retried, summed over agents)"
+echo "distributor's busiest threads (whole life: seed push + the last N):"; thread_cpu "$DIST_PID" 6

@@ -287,13 +287,15 @@ compression_ratio() {
 }
 
 # start_agent NS DATA NODE HOST [JAVA_OPTS...]: an agent (in namespace NS unless NS is "-").
-# Sets AGENT_PID. Its chunk server binds HOST on a free port.
+# Sets AGENT_PID. Its chunk server binds HOST on a free port. Zone z1; rack $WC_RACK (default one
+# rack per node); only the models in $WC_AGENT_MODELS if set (else every model).
 start_agent() {
   local ns=$1 data=$2 node=$3 host=$4; shift 4
   local port; port=$(free_port)
   mkdir -p "$data"
   local cmd=(java "$@" -jar "$WC_JAR" agent --registry "$REG" --data "$data" --node-id "$node"
-    --zone z1 --rack "r-$node" --host "$host" --port "$port")
+    --zone z1 --rack "${WC_RACK:-r-$node}" --host "$host" --port "$port")
+  [ -n "${WC_AGENT_MODELS:-}" ] && cmd+=(--models "$WC_AGENT_MODELS")
   if [ "$ns" = - ]; then
     "${cmd[@]}" >"$data.log" 2>&1 9>&- &
   else
@@ -334,6 +336,19 @@ agent_ready_s() {
   ts=$(grep -m1 -oE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}.*serving chunks' "$1" | cut -c1-12)
   [ -n "$ts" ] || { echo 0; return; }
   elapsed "$2" "$(date -d "$(date +%F) $ts" +%s.%N)"
+}
+
+# wait_idle PID...: waits (at most 60 s) until the processes use < 3% of a core each (averaged
+# over 1 s), so start-up JIT work is not counted as transfer work.
+wait_idle() {
+  local i c0 c1 p start=$SECONDS
+  while [ $((SECONDS - start)) -lt 60 ]; do
+    c0=0; for p in "$@"; do c0=$(calc "%.2f" "$c0+$(cpu_of "$p")"); done
+    sleep 1
+    c1=0; for p in "$@"; do c1=$(calc "%.2f" "$c1+$(cpu_of "$p")"); done
+    awk -v a="$c0" -v b="$c1" -v n=$# 'BEGIN{exit !(b-a < 0.03*n)}' && return 0
+  done
+  log "processes still busy after 60 s (measuring anyway)"
 }
 
 # rollout_state MODEL VERSION -> "active/nodes failed" from the registry REST API

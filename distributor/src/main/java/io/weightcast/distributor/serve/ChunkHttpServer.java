@@ -40,7 +40,7 @@ public final class ChunkHttpServer {
       java.util.function.Consumer<Router> extra) {
     Router router = Router.router(vertx);
     extra.accept(router);
-    ChunkReadHandler read = new ChunkReadHandler(store);
+    ChunkReadHandler read = new ChunkReadHandler(store, vertx.fileSystem());
     UploadHandler upload = new UploadHandler(store, vertx.fileSystem());
     MissingHandler missing = new MissingHandler(store);
 

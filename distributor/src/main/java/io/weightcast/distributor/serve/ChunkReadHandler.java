@@ -10,18 +10,22 @@ import io.weightcast.distributor.store.StoredChunk;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.failure.ChunkNotFound;
 import io.weightcast.protocol.wire.ChunkHttp;
+import io.weightcast.protocol.wire.FileBodies;
+import io.vertx.core.file.FileSystem;
 import java.util.Optional;
 
 /**
  * {@code HEAD} and {@code GET /v1/chunks/:sha256}: answers from the in-memory index and streams
- * the stored frame with {@code sendFile} (zero-copy on HTTP/1.1). Runs on the request's event
- * loop; never reads a chunk into memory.
+ * the stored frame with {@link FileBodies} (sendfile(2) on HTTP/1.1, 1 MiB reads on HTTP/2).
+ * Runs on the request's event loop; never reads a whole chunk into memory.
  */
 public final class ChunkReadHandler {
   private final ChunkStoreWorker store;
+  private final FileSystem fs;
 
-  public ChunkReadHandler(ChunkStoreWorker store) {
+  public ChunkReadHandler(ChunkStoreWorker store, FileSystem fs) {
     this.store = store;
+    this.fs = fs;
   }
 
   public Future<Void> handle(RoutingContext ctx) {
@@ -38,12 +42,13 @@ public final class ChunkReadHandler {
         ByteRange.parse(ctx.request().getHeader("Range"), chunk.frameLength());
     String path = chunk.path().toString();
     if (range.isEmpty()) {
-      return response.setStatusCode(200).sendFile(path, 0, chunk.frameLength());
+      return FileBodies.send(fs, response.setStatusCode(200), ctx.request().version(), path, 0,
+          chunk.frameLength());
     }
     ByteRange r = range.get();
-    return response.setStatusCode(206)
-        .putHeader(HttpHeaders.CONTENT_RANGE, r.contentRange())
-        .sendFile(path, r.start(), r.length());
+    return FileBodies.send(fs, response.setStatusCode(206)
+        .putHeader(HttpHeaders.CONTENT_RANGE, r.contentRange()), ctx.request().version(), path,
+        r.start(), r.length());
   }
 
   private static void writeHeaders(HttpServerResponse response, Digest digest, StoredChunk chunk) {

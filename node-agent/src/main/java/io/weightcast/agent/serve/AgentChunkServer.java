@@ -11,12 +11,12 @@ import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.codec.Codec;
 import io.weightcast.protocol.failure.InvalidArgument;
 import io.weightcast.protocol.wire.ChunkHttp;
+import io.weightcast.protocol.wire.FileBodies;
 import io.weightcast.protocol.wire.Http2Tuning;
 
 /**
  * Serves the chunks this agent holds, with the distributor's chunk API ({@link ChunkHttp}): HEAD
- * and GET of {@code /v1/chunks/{sha256}}, bodies sent raw from the published files with
- * {@code sendFile} (no copy through the heap). Handlers run on the agent verticle's context.
+ * and GET of {@code /v1/chunks/{sha256}}, bodies sent raw from the files with {@link FileBodies}. Handlers run on the agent verticle's context.
  */
 public final class AgentChunkServer {
   private final HeldChunks held;
@@ -63,7 +63,15 @@ public final class AgentChunkServer {
         .putHeader(ChunkHttp.FRAME_LENGTH_HEADER, Long.toString(at.length()))
         .putHeader("etag", "\"" + digest.hex() + "\"");
     if (body) {
-      resp.sendFile(at.file().toString(), at.offset(), at.length());
+      FileBodies.send(ctx.vertx().fileSystem(), resp, ctx.request().version(),
+          at.file().toString(), at.offset(), at.length())
+          .onFailure(e -> {
+            if (!resp.headWritten()) {
+              error(resp, 404, "chunk_not_found", "chunk moved or vanished: " + e.getMessage());
+            } else {
+              resp.reset();
+            }
+          });
     } else {
       resp.putHeader("content-length", Long.toString(at.length())).end();
     }

@@ -25,6 +25,8 @@ import java.util.Locale;
  * @param loadWindowS load of a holder = sources naming it handed out in this window
  * @param waitStepS an agent told to wait asks again after this (ChunkTransfer.WAIT_STEP_MS)
  * @param maxWaitS after waiting this long an agent goes to the origin (ChunkTransfer.MAX_WAIT_MS)
+ * @param rankerCandidates most holders of one tier handed to the ranker per request (a sample
+ *     from a random offset; 0 = all, as the distributor does)
  * @param stepFraction time step floor as a fraction of the mean active transfer's duration
  * @param fairnessRounds rounds of the bottleneck-share iteration (see {@link FairShare})
  * @param seed seeds the hosts' chunk orders and random peering
@@ -35,7 +37,7 @@ import java.util.Locale;
 public record SimConfig(int hosts, int racks, int zones, long modelBytes, long chunkBytes,
     double nicGbps, double rackUplinkGbps, double zoneUplinkGbps, double originGbps,
     int chunksInFlight, int maxSources, int rackBudget, int zoneBudget, double grantLeaseS,
-    double loadWindowS, double waitStepS, double maxWaitS,
+    double loadWindowS, double waitStepS, double maxWaitS, int rankerCandidates,
     double stepFraction, int fairnessRounds, long seed, List<String> policies) {
 
   public static final List<String> ALL_POLICIES = List.of("ours", "ours-wake", "star", "random");
@@ -48,6 +50,9 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
     positive("chunkBytes", chunkBytes);
     positive("chunksInFlight", chunksInFlight);
     positive("fairnessRounds", fairnessRounds);
+    if (rankerCandidates < 0) {
+      throw new IllegalArgumentException("rankerCandidates must be >= 0, got " + rankerCandidates);
+    }
     if (nicGbps <= 0 || rackUplinkGbps <= 0 || zoneUplinkGbps <= 0 || originGbps <= 0) {
       throw new IllegalArgumentException("link capacities must be > 0 Gbit/s");
     }
@@ -86,7 +91,8 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
   /** The fleet: 10,000 hosts, 50 racks, 5 zones; 16 GiB in 8 MiB chunks. */
   public static SimConfig fleet() {
     return new SimConfig(10_000, 50, 5, 16L << 30, 8L << 20, 25, 400, 1600, 100, 16, 4, 1, 1,
-        10, 5, 0.1, 30, 0.05, 4, 42, ALL_POLICIES);
+        10, 5, 0.1, 30, 32, 0.05, 4, 42,
+        List.of("ours", "star", "random"));
   }
 
   /** A quick run: 320 hosts in 16 racks and 4 zones, same link speeds, 4 GiB model. */
@@ -111,7 +117,7 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
   /** Returns a copy with one option (a command-line name, without "--") changed. */
   public SimConfig with(String option, String value) {
     int h = hosts, r = racks, z = zones, k = chunksInFlight, ms = maxSources, rb = rackBudget,
-        zb = zoneBudget, rounds = fairnessRounds;
+        zb = zoneBudget, rounds = fairnessRounds, cand = rankerCandidates;
     long model = modelBytes, chunk = chunkBytes, sd = seed;
     double nic = nicGbps, rack = rackUplinkGbps, zone = zoneUplinkGbps, origin = originGbps,
         lease = grantLeaseS, window = loadWindowS, step = waitStepS, maxWait = maxWaitS,
@@ -135,6 +141,7 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
       case "load-window" -> window = Double.parseDouble(value);
       case "wait-step" -> step = Double.parseDouble(value);
       case "max-wait" -> maxWait = Double.parseDouble(value);
+      case "candidates" -> cand = Integer.parseInt(value);
       case "step-fraction" -> frac = Double.parseDouble(value);
       case "rounds" -> rounds = Integer.parseInt(value);
       case "seed" -> sd = Long.parseLong(value);
@@ -142,7 +149,7 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
       default -> throw new IllegalArgumentException("unknown option --" + option);
     }
     return new SimConfig(h, r, z, model, chunk, nic, rack, zone, origin, k, ms, rb, zb, lease,
-        window, step, maxWait, frac, rounds, sd, pol);
+        window, step, maxWait, cand, frac, rounds, sd, pol);
   }
 
   /** "16GiB", "8MiB", "512KiB", "1000" (bytes). */
