@@ -50,7 +50,7 @@ public final class TopologyRoutes {
       JsonObject f = (JsonObject) o;
       fetched.put(Digest.parse(f.getString("chunk")), f.getString("from", ""));
     }
-    table.announce(node, have, fetched);
+    table.announce(node, have, fetched, req.getBoolean("full", false));
     ctx.response().setStatusCode(204).end();
   }
 

@@ -48,6 +48,10 @@ public final class TopologyTable {
   private final Map<String, Deque<Long>> failures = new HashMap<>();
   private final Map<String, Long> quarantinedUntil = new HashMap<>();
   private final List<Transfer> transfers = new ArrayList<>();
+  private final Map<String, Set<Digest>> heldBy = new HashMap<>();
+  private final Map<String, Long> lastSeen = new HashMap<>();
+  /** A node silent this long (agents announce at least every 10 s) is no longer offered. */
+  static final long NODE_TTL_MS = 30_000;
 
   public TopologyTable(SourceRanker ranker, LongSupplier clock, long grantLeaseMs,
       long quarantineMs, int quarantineAfter) {
@@ -61,6 +65,26 @@ public final class TopologyTable {
   /** A node tells where it is, which chunks it now holds verified, and where it got them. */
   public void announce(NodeLocation node, Collection<Digest> have,
       Map<Digest, String> fetchedFrom) {
+    announce(node, have, fetchedFrom, false);
+  }
+
+  /**
+   * Like {@link #announce(NodeLocation, Collection, Map)}; with {@code full} the list is all the
+   * node holds (its first announcement after a start), replacing what was known of it: a node that
+   * restarted with an empty disk must not be offered for chunks it no longer has.
+   */
+  public void announce(NodeLocation node, Collection<Digest> have,
+      Map<Digest, String> fetchedFrom, boolean full) {
+    lastSeen.put(node.nodeId(), clock.getAsLong());
+    if (full) {
+      for (Digest d : heldBy.getOrDefault(node.nodeId(), Set.of())) {
+        Set<String> h = holders.get(d);
+        if (h != null) {
+          h.remove(node.nodeId());
+        }
+      }
+      heldBy.remove(node.nodeId());
+    }
     NodeLocation before = nodes.put(node.nodeId(), node);
     if (before != null && !before.serveUrl().equals(node.serveUrl())) {
       nodeByUrl.remove(before.serveUrl());
@@ -68,8 +92,10 @@ public final class TopologyTable {
     if (!node.serveUrl().isEmpty()) {
       nodeByUrl.put(node.serveUrl(), node.nodeId());
     }
+    Set<Digest> mine = heldBy.computeIfAbsent(node.nodeId(), k -> new HashSet<>());
     for (Digest d : have) {
       holders.computeIfAbsent(d, k -> new HashSet<>()).add(node.nodeId());
+      mine.add(d);
     }
     fetchedFrom.forEach((chunk, from) -> logTransfer(chunk, from, node));
   }
@@ -81,7 +107,8 @@ public final class TopologyTable {
     for (String id : holders.getOrDefault(chunk, Set.of())) {
       NodeLocation n = nodes.get(id);
       if (n == null || id.equals(requester.nodeId()) || n.serveUrl().isEmpty()
-          || quarantined(n.serveUrl(), now)) {
+          || quarantined(n.serveUrl(), now)
+          || lastSeen.getOrDefault(id, 0L) < now - NODE_TTL_MS) {
         continue;
       }
       candidates.add(new SourceRanker.Holder(n, live(handedOut, n.serveUrl(), now, loadWindowMs)));

@@ -54,7 +54,22 @@ class TopologyTableTest {
     assertTrue(table.quarantined("http://a", now[0]));
     assertEquals(List.of(ORIGIN), table.sources(b, chunk, ORIGIN).sources());
     now[0] += 30_001;
+    table.announce(a, List.of(), Map.of());
     assertEquals(List.of("http://a"), table.sources(b, chunk, ORIGIN).sources());
+  }
+
+  @Test
+  void aNodeThatRestartsEmptyIsNoLongerOfferedForWhatItHeld() {
+    table.announce(a, List.of(chunk), Map.of());
+    table.announce(a, List.of(), Map.of(), true);
+    assertEquals(List.of(ORIGIN), table.sources(b, chunk, ORIGIN).sources());
+  }
+
+  @Test
+  void aSilentNodeIsNoLongerOffered() {
+    table.announce(a, List.of(chunk), Map.of());
+    now[0] += TopologyTable.NODE_TTL_MS + 1;
+    assertEquals(List.of(ORIGIN), table.sources(b, chunk, ORIGIN).sources());
   }
 
   @Test

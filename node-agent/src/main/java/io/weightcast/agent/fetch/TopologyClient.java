@@ -23,10 +23,14 @@ import java.util.function.Supplier;
 /**
  * This agent's side of the distributor's topology API ({@link TopologyHttp}): asks where to fetch
  * a chunk, and announces the chunks it holds (batched, at most every {@link #FLUSH_MS}) with where
- * each came from. Confined to the agent verticle's context.
+ * each came from. The first announcement after a start is marked full (it lists everything held,
+ * replacing what the distributor knew of this node); afterwards one goes out at least every
+ * {@link #HEARTBEAT_MS}. Confined to the agent verticle's context.
  */
 public final class TopologyClient {
   static final long FLUSH_MS = 200;
+  /** Announce at least this often, so the distributor knows the node is alive. */
+  static final long HEARTBEAT_MS = 10_000;
 
   /** Where to fetch one chunk: sources in order, or wait for a copy on its way. */
   public record Plan(List<String> sources, boolean waitForCopy) {}
@@ -39,6 +43,9 @@ public final class TopologyClient {
   private final List<Digest> have = new ArrayList<>();
   private final Map<Digest, String> fetchedFrom = new LinkedHashMap<>();
   private final long timer;
+  /** The next announcement is the node's full holding (its first since this start). */
+  private boolean full = true;
+  private long lastAnnounceMs;
 
   public TopologyClient(Vertx vertx, NodeLocation self, Supplier<Future<List<String>>> origins,
       long timeoutMs) {
@@ -79,9 +86,13 @@ public final class TopologyClient {
   }
 
   private void flush() {
-    if (have.isEmpty()) {
+    long now = System.currentTimeMillis();
+    if (have.isEmpty() && !full && now - lastAnnounceMs < HEARTBEAT_MS) {
       return;
     }
+    lastAnnounceMs = now;
+    boolean wasFull = full;
+    full = false;
     List<Digest> batch = new ArrayList<>(have);
     Map<Digest, String> from = new LinkedHashMap<>(fetchedFrom);
     have.clear();
@@ -90,13 +101,15 @@ public final class TopologyClient {
     batch.forEach(d -> haveJson.add(d.hex()));
     JsonArray fetchedJson = new JsonArray();
     from.forEach((d, s) -> fetchedJson.add(new JsonObject().put("chunk", d.hex()).put("from", s)));
-    JsonObject body = location().put("have", haveJson).put("fetched", fetchedJson);
+    JsonObject body = location().put("have", haveJson).put("fetched", fetchedJson)
+        .put("full", wasFull);
     origins.get().compose(urls -> Future.join(urls.stream()
             .map(u -> post(u, TopologyHttp.ANNOUNCE_PATH, body)).toList()))
         .onFailure(e -> {
           // Keep the batch for the next flush: a distributor that was away learns it then.
           have.addAll(0, batch);
           from.forEach(fetchedFrom::putIfAbsent);
+          full = full || wasFull;
         });
   }
 
