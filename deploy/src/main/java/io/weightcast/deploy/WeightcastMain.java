@@ -5,6 +5,8 @@ import io.weightcast.deploy.cli.DemoCommand;
 import io.weightcast.deploy.cli.DistributorCommand;
 import io.weightcast.deploy.cli.PushCommand;
 import io.weightcast.deploy.cli.RegistryCommand;
+import io.weightcast.deploy.cli.StatusCommand;
+import io.weightcast.deploy.cli.WaitCommand;
 import io.weightcast.deploy.cli.VersionsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "weightcast", mixinStandardHelpOptions = true, version = "weightcast 0.1.0",
     description = "Gets model weights onto fleets of GPU hosts fast, verified and atomically.",
     subcommands = {RegistryCommand.class, DistributorCommand.class, AgentCommand.class,
-        PushCommand.class, VersionsCommand.class, DemoCommand.class})
+        PushCommand.class, VersionsCommand.class, StatusCommand.class, WaitCommand.class,
+        DemoCommand.class})
 public final class WeightcastMain implements Runnable {
   @Override
   public void run() {

@@ -34,4 +34,39 @@ class DemoIT {
       }
     }
   }
+
+  @Test
+  void statusAndWaitReportAKeptRunningDemo() throws Exception {
+    try (JarRunner wc = new JarRunner(dir)) {
+      wc.start("demo", "--agents", "2", "--size", "16MiB", "--dir", "./wc-demo2",
+          "--keep-running");
+      Path log = dir.resolve("demo-0.log");
+      String out = "";
+      long deadline = System.currentTimeMillis() + 180_000;
+      while (!out.contains("keeping everything running") && System.currentTimeMillis() < deadline) {
+        Thread.sleep(200);
+        out = Files.exists(log) ? Files.readString(log) : "";
+      }
+      Matcher reg = Pattern.compile("registry (127\\.0\\.0\\.1:\\d+)").matcher(out);
+      assertTrue(reg.find(), out);
+
+      JarRunner.Result waited = wc.run(120, "wait", "demo-llm", "--version", "v1", "--data",
+          "./wc-demo2/agents/agent-01", "--timeout", "60s");
+      assertEquals(0, waited.exitCode(), waited.output());
+      assertTrue(waited.output().strip().endsWith("/wc-demo2/agents/agent-01/models/demo-llm/v1"),
+          waited.output());
+
+      JarRunner.Result missing = wc.run(60, "wait", "demo-llm", "--version", "v9", "--data",
+          "./wc-demo2/agents/agent-01", "--timeout", "1s");
+      assertEquals(3, missing.exitCode(), missing.output());
+      assertTrue(missing.output().contains("(current: v1)"), missing.output());
+
+      JarRunner.Result one = wc.run(60, "status", "demo-llm", "v1", "--registry", reg.group(1));
+      assertEquals(0, one.exitCode(), one.output());
+      assertTrue(one.output().contains("demo-llm/v1: 2 nodes, 2 active, 0 failed"), one.output());
+      JarRunner.Result all = wc.run(60, "status", "--registry", reg.group(1));
+      assertEquals(0, all.exitCode(), all.output());
+      assertTrue(all.output().matches("(?s).*demo-llm\\s+v1\\s+2\\s+2\\s+0.*"), all.output());
+    }
+  }
 }
