@@ -40,7 +40,7 @@ public final class RegistryVerticle extends VerticleBase {
           core = new RegistryCore(vertx, log, logWorker);
           GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
               .setMaxMessageSize(RegistryConnection.MAX_MESSAGE_BYTES));
-          new RegistryGrpcEndpoint(core).bind(grpc);
+          new RegistryGrpcEndpoint(vertx, core).bind(grpc);
           Router rest = new RegistryRoutes(core).router(vertx);
           server = vertx.createHttpServer(Http2Tuning.serverOptions(config.host(), config.port()))
               .requestHandler(req -> {

@@ -34,6 +34,8 @@ import java.util.function.Consumer;
  * has a timeout; failures arrive as typed {@link WeightcastFailure}s.
  */
 public final class RegistryConnection implements AutoCloseable {
+  /** A watch stream silent this long (3 missed registry heartbeats) is considered dead. */
+  public static final long WATCH_SILENCE_MS = 45_000;
   /** Manifests of large models exceed gRPC's 4 MiB default message size. */
   public static final long MAX_MESSAGE_BYTES = 64L * 1024 * 1024;
 
@@ -43,23 +45,35 @@ public final class RegistryConnection implements AutoCloseable {
   /** A running watch: {@link #done()} completes when the stream ends, fails when it breaks. */
   public record Watch(Future<Void> done, Runnable cancel) {}
 
+  private final Vertx vertx;
   private final GrpcClient client;
   private final SocketAddress address;
   private final long timeoutMs;
+  private final long watchSilenceMs;
 
-  private RegistryConnection(GrpcClient client, SocketAddress address, long timeoutMs) {
+  private RegistryConnection(Vertx vertx, GrpcClient client, SocketAddress address,
+      long timeoutMs, long watchSilenceMs) {
+    this.vertx = vertx;
     this.client = client;
     this.address = address;
     this.timeoutMs = timeoutMs;
+    this.watchSilenceMs = watchSilenceMs;
   }
 
   /** Connects (lazily) to {@code hostPort}: "host:port" or "http://host:port". */
   public static RegistryConnection create(Vertx vertx, String hostPort, long timeoutMs) {
+    return create(vertx, hostPort, timeoutMs, WATCH_SILENCE_MS);
+  }
+
+  /** Like {@link #create(Vertx, String, long)}, with the watch's silence limit (tests shorten it). */
+  public static RegistryConnection create(Vertx vertx, String hostPort, long timeoutMs,
+      long watchSilenceMs) {
     GrpcClient client = GrpcClient.client(vertx,
         new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES),
         new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
             .setHttp2ClearTextUpgrade(false).setConnectTimeout((int) Math.min(timeoutMs, 10_000)));
-    return new RegistryConnection(client, Endpoints.socketAddress(hostPort), timeoutMs);
+    return new RegistryConnection(vertx, client, Endpoints.socketAddress(hostPort), timeoutMs,
+        watchSilenceMs);
   }
 
   public static RegistryConnection create(Vertx vertx, String hostPort) {
@@ -129,7 +143,20 @@ public final class RegistryConnection implements AutoCloseable {
         .recover(e -> Future.failedFuture(unavailable("cannot reach registry at " + address, e)))
         .compose(req -> req.send(request).map(resp -> {
           Promise<Void> done = Promise.promise();
+          long[] lastMessage = {System.currentTimeMillis()};
+          long silenceTimer = vertx.setPeriodic(Math.max(10, watchSilenceMs / 3), t -> {
+            if (System.currentTimeMillis() - lastMessage[0] > watchSilenceMs) {
+              req.cancel();
+              done.tryFail(new Unavailable("watch stream silent for more than "
+                  + watchSilenceMs + " ms"));
+            }
+          });
+          done.future().onComplete(ar -> vertx.cancelTimer(silenceTimer));
           resp.handler((Announcement a) -> {
+            lastMessage[0] = System.currentTimeMillis();
+            if (!a.hasVersion()) {
+              return;
+            }
             CommittedVersion version;
             try {
               version = RegistryMapper.fromProto(a.getVersion());

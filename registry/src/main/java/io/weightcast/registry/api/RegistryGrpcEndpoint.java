@@ -33,9 +33,13 @@ import org.slf4j.LoggerFactory;
 public final class RegistryGrpcEndpoint extends RegistryService {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryGrpcEndpoint.class);
 
+  static final long HEARTBEAT_MS = 15_000;
+
+  private final io.vertx.core.Vertx vertx;
   private final RegistryCore core;
 
-  public RegistryGrpcEndpoint(RegistryCore core) {
+  public RegistryGrpcEndpoint(io.vertx.core.Vertx vertx, RegistryCore core) {
+    this.vertx = vertx;
     this.core = core;
   }
 
@@ -108,10 +112,17 @@ public final class RegistryGrpcEndpoint extends RegistryService {
       Announcer.Subscription sub = core.announcer().subscribe(msg.getFromSequence(),
           msg.getModelsList(), v -> request.response().write(
               Announcement.newBuilder().setVersion(RegistryMapper.toProto(v)).build()));
-      request.errorHandler(error -> sub.cancel());
-      request.exceptionHandler(e -> sub.cancel());
-      request.response().exceptionHandler(e -> sub.cancel());
-      request.connection().closeHandler(v -> sub.cancel());
+      // Heartbeats keep a quiet stream distinguishable from a dead connection (see the proto).
+      long heartbeat = vertx.setPeriodic(HEARTBEAT_MS,
+          t -> request.response().write(Announcement.getDefaultInstance()));
+      Runnable end = () -> {
+        sub.cancel();
+        vertx.cancelTimer(heartbeat);
+      };
+      request.errorHandler(error -> end.run());
+      request.exceptionHandler(e -> end.run());
+      request.response().exceptionHandler(e -> end.run());
+      request.connection().closeHandler(v -> end.run());
     });
   }
 
