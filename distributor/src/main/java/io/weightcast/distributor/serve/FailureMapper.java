@@ -6,14 +6,11 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.weightcast.protocol.failure.ChunkNotFound;
-import io.weightcast.protocol.failure.DigestMismatch;
 import io.weightcast.protocol.failure.InvalidArgument;
-import io.weightcast.protocol.failure.InvalidManifest;
-import io.weightcast.protocol.failure.NoSpace;
 import io.weightcast.protocol.failure.NotFound;
 import io.weightcast.protocol.failure.Unavailable;
 import io.weightcast.protocol.failure.WeightcastFailure;
+import io.weightcast.protocol.wire.HttpFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +38,7 @@ public final class FailureMapper {
   public static Mapped map(Throwable failure) {
     String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
     if (failure instanceof WeightcastFailure f) {
-      return new Mapped(status(f), f.code(), message);
+      return new Mapped(HttpFailures.status(f), f.code(), message);
     }
     if (failure instanceof PayloadTooLarge) {
       return new Mapped(413, InvalidArgument.CODE, message);
@@ -62,21 +59,6 @@ public final class FailureMapper {
           ? new Mapped(status, InvalidArgument.CODE, "bad request")
           : new Mapped(status, Unavailable.CODE, "server error");
     };
-  }
-
-  private static int status(WeightcastFailure f) {
-    if (f instanceof InvalidArgument || f instanceof InvalidManifest) {
-      return 400;
-    } else if (f instanceof ChunkNotFound || f instanceof NotFound) {
-      return 404;
-    } else if (f instanceof DigestMismatch) {
-      return 422;
-    } else if (f instanceof NoSpace) {
-      return 507;
-    } else if (f instanceof Unavailable) {
-      return 503;
-    }
-    return 500;
   }
 
   /** Router failure and error handler. */

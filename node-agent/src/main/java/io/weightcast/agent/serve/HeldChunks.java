@@ -7,6 +7,7 @@ import io.weightcast.protocol.FileEntry;
 import io.weightcast.protocol.Manifest;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,7 +29,10 @@ public final class HeldChunks {
   }
 
   public void add(CommittedVersion v) {
-    Manifest m = v.manifest();
+    add(v.manifest());
+  }
+
+  private void add(Manifest m) {
     versions.put(m.id(), m);
     Path dir = modelsDir.resolve(m.model()).resolve(m.version());
     for (FileEntry f : m.files()) {
@@ -58,7 +62,7 @@ public final class HeldChunks {
       return;
     }
     byDigest.clear();
-    versions.values().forEach(m -> add(CommittedVersion.of(m, 1, 0)));
+    List.copyOf(versions.values()).forEach(this::add);
   }
 
   public Optional<Location> find(Digest digest) {

@@ -8,9 +8,26 @@ import io.weightcast.protocol.failure.InvalidArgument;
 import io.weightcast.protocol.failure.Unavailable;
 import io.weightcast.protocol.failure.WeightcastFailure;
 
-/** Client side of the HTTP error mapping: a status and JSON error body back to a typed failure. */
+/**
+ * The HTTP side of typed failures, both ways: the status every server answers a failure with
+ * ({@link #status}), and the typed failure a client rebuilds from a status and JSON error body
+ * ({@link #fromResponse}).
+ */
 public final class HttpFailures {
   private HttpFailures() {}
+
+  /** The status of a typed failure; the one table every Weightcast HTTP server uses. */
+  public static int status(WeightcastFailure f) {
+    return switch (f.code()) {
+      case InvalidArgument.CODE, io.weightcast.protocol.failure.InvalidManifest.CODE -> 400;
+      case ChunkNotFound.CODE, io.weightcast.protocol.failure.NotFound.CODE -> 404;
+      case io.weightcast.protocol.failure.InvalidTransition.CODE -> 409;
+      case io.weightcast.protocol.failure.DigestMismatch.CODE -> 422;
+      case io.weightcast.protocol.failure.NoSpace.CODE -> 507;
+      case Unavailable.CODE -> 503;
+      default -> 500;
+    };
+  }
 
   public static WeightcastFailure fromResponse(int status, Buffer body) {
     String text = body == null ? "" : body.toString();

@@ -2,13 +2,8 @@ package io.weightcast.registry.api;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.weightcast.protocol.failure.ChunkNotFound;
-import io.weightcast.protocol.failure.InvalidArgument;
-import io.weightcast.protocol.failure.InvalidManifest;
-import io.weightcast.protocol.failure.InvalidTransition;
-import io.weightcast.protocol.failure.NoSpace;
-import io.weightcast.protocol.failure.NotFound;
 import io.weightcast.protocol.failure.WeightcastFailure;
+import io.weightcast.protocol.wire.HttpFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +18,7 @@ final class FailureMapper {
     int status;
     JsonObject body;
     if (e instanceof WeightcastFailure f) {
-      status = switch (f.code()) {
-        case InvalidArgument.CODE, InvalidManifest.CODE -> 400;
-        case NotFound.CODE, ChunkNotFound.CODE -> 404;
-        case InvalidTransition.CODE -> 409;
-        case NoSpace.CODE -> 507;
-        default -> 503;
-      };
+      status = HttpFailures.status(f);
       body = new JsonObject().put("code", f.code()).put("message", f.getMessage());
     } else if (e == null) {
       status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
