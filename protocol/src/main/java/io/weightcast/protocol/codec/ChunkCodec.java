@@ -4,17 +4,28 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdException;
 import io.weightcast.protocol.failure.DigestMismatch;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
- * Encodes a chunk once (at ingest) and decodes it wherever it lands. Thread-safe and stateless:
- * every call uses its own zstd context, so independent chunks encode in parallel on any pool.
+ * Encodes a chunk once (at ingest) and decodes it wherever it lands (protocol/README.md, "Chunk
+ * codec"). Thread-safe: every zstd call uses its own context, and the scratch buffers (shuffled
+ * planes, candidate frames) are per thread ({@link CodecScratch}), so independent chunks encode
+ * and decode in parallel on any pool.
  *
- * <p>Rule: a chunk is stored as zstd only if the frame is at least {@link #MIN_SAVING} smaller than
- * the raw bytes, i.e. {@code encoded <= raw * (1 - 0.02)}; otherwise it is stored raw.
+ * <p>Rule: try the candidates (zstd, and zstd over 2 and 4 byte planes unless an
+ * {@link ElementWidth} hint narrows them), keep the smallest frame {@code Z}, and store it only if
+ * {@code Z <= floor(R * (1 - MIN_SAVING))} for raw length {@code R}; otherwise store raw.
+ * Candidates are tried in the order zstd, shuffle2, shuffle4, and a later one replaces the kept
+ * frame only if it is at least {@code floor(R * TIE_MARGIN)} bytes smaller: frames within noise of
+ * each other (bf16 through 2 or 4 planes differ by ~0.01%) keep the simpler, narrower codec.
  */
 public final class ChunkCodec {
   public static final double MIN_SAVING = 0.02;
   public static final int DEFAULT_LEVEL = 1;
+  /** Fraction of the raw length a later candidate must save over the kept one to replace it. */
+  public static final double TIE_MARGIN = 0.002;
+  /** Chunks shorter than this are not worth shuffling (too few elements per plane). */
+  static final int MIN_SHUFFLE_LENGTH = 64;
 
   private final int level;
 
@@ -34,27 +45,63 @@ public final class ChunkCodec {
     return (int) Zstd.compressBound(rawLength);
   }
 
+  /** {@link #encode(ByteBuffer, ByteBuffer, ElementWidth)} without a hint: every candidate. */
+  public Codec encode(ByteBuffer raw, ByteBuffer out) {
+    return choose(raw, out, ElementWidth.ALL);
+  }
+
   /**
    * Encodes {@code raw} (its remaining bytes, direct buffer) into {@code out} (direct, at least
-   * {@link #maxEncodedLength} remaining). Returns the codec chosen; {@code out} holds the encoded
-   * bytes between its position and limit on return. Neither buffer's content is retained.
+   * {@link #maxEncodedLength} remaining), trying only the candidates for values of width
+   * {@code hint}. Returns the codec chosen; {@code out} holds the encoded bytes between its
+   * position and limit on return; {@code raw}'s position is unchanged. Neither buffer's content is
+   * retained.
    */
-  public Codec encode(ByteBuffer raw, ByteBuffer out) {
+  public Codec encode(ByteBuffer raw, ByteBuffer out, ElementWidth hint) {
+    return choose(raw, out, hint.candidates());
+  }
+
+  /**
+   * Encodes {@code raw} with exactly {@code codec}, whatever its size (tests, benchmarks). Same
+   * buffer contract as {@link #encode(ByteBuffer, ByteBuffer)}.
+   */
+  public void encodeAs(Codec codec, ByteBuffer raw, ByteBuffer out) {
+    int outStart = out.position();
+    if (codec == Codec.RAW) {
+      out.put(raw.duplicate());
+      out.flip().position(outStart);
+      return;
+    }
+    int n = compress(codec, raw, out, outStart, CodecScratch.planes(raw.remaining()));
+    out.limit(outStart + n);
+  }
+
+  private Codec choose(ByteBuffer raw, ByteBuffer out, List<Codec> candidates) {
     int rawLength = raw.remaining();
     int outStart = out.position();
-    long n;
-    try {
-      n = Zstd.compressDirectByteBuffer(out, outStart, out.remaining(), raw, raw.position(),
-          rawLength, level);
-    } catch (ZstdException e) {
-      throw new IllegalStateException("zstd compression failed: " + e.getMessage(), e);
+    Codec best = Codec.RAW;
+    int bestLength = rawLength;
+    for (Codec c : candidates) {
+      if (c != Codec.ZSTD && rawLength < MIN_SHUFFLE_LENGTH) {
+        continue;
+      }
+      if (best == Codec.RAW) {
+        // Nothing kept yet: compress straight into the output.
+        bestLength = compress(c, raw, out, outStart, null);
+        best = c;
+        continue;
+      }
+      ByteBuffer frame = CodecScratch.frame(maxEncodedLength(rawLength));
+      int n = compress(c, raw, frame, 0, null);
+      if (n <= bestLength - (long) (rawLength * TIE_MARGIN) && n < bestLength) {
+        out.put(outStart, frame, 0, n);
+        best = c;
+        bestLength = n;
+      }
     }
-    if (Zstd.isError(n)) {
-      throw new IllegalStateException("zstd compression failed: " + Zstd.getErrorName(n));
-    }
-    if (n <= (long) (rawLength * (1 - MIN_SAVING))) {
-      out.limit(outStart + (int) n);
-      return Codec.ZSTD;
+    if (best != Codec.RAW && bestLength <= (long) (rawLength * (1 - MIN_SAVING))) {
+      out.limit(outStart + bestLength);
+      return best;
     }
     out.put(raw.duplicate());
     out.flip().position(outStart);
@@ -62,14 +109,52 @@ public final class ChunkCodec {
   }
 
   /**
+   * One zstd frame of {@code raw} (shuffled first for a plane codec, through {@code planes} or
+   * this thread's scratch) written at {@code out[at]}; returns its length.
+   */
+  private int compress(Codec codec, ByteBuffer raw, ByteBuffer out, int at, ByteBuffer planes) {
+    int rawLength = raw.remaining();
+    ByteBuffer src = raw;
+    int srcAt = raw.position();
+    if (codec.planes() > 1) {
+      src = planes != null ? planes : CodecScratch.planes(rawLength);
+      ByteShuffle.shuffle(raw, raw.position(), src, 0, rawLength, codec.planes());
+      srcAt = 0;
+    }
+    long n;
+    try {
+      n = Zstd.compressDirectByteBuffer(out, at, out.limit() - at, src, srcAt, rawLength,
+          level);
+    } catch (ZstdException e) {
+      throw new IllegalStateException("zstd compression failed: " + e.getMessage(), e);
+    }
+    if (Zstd.isError(n)) {
+      throw new IllegalStateException("zstd compression failed: " + Zstd.getErrorName(n));
+    }
+    return (int) n;
+  }
+
+  /**
    * Decodes {@code encoded} (remaining bytes) into {@code target} at its position, writing exactly
-   * {@code rawLength} bytes. Fails with {@link DigestMismatch} (the bytes are wrong, refetch them)
-   * when the frame is malformed, truncated, or decodes to another length. Frames carry no zstd
-   * checksum: a frame with flipped payload bits may decode to wrong bytes of the right length, so
-   * the receiver must always check the chunk's SHA-256 after decoding (every receiver does). Both buffers must be direct
-   * for zstd; the target may be a mapped file window.
+   * {@code rawLength} bytes; neither buffer's position moves. Plane codecs decompress into this
+   * thread's scratch buffer and un-shuffle from there into the target (one pass, no other copy).
+   * Fails with {@link DigestMismatch} (the bytes are wrong, refetch them) when the frame is
+   * malformed, truncated, or decodes to another length. Frames carry no zstd checksum: a frame
+   * with flipped payload bits may decode to wrong bytes of the right length, so the receiver must
+   * always check the chunk's SHA-256 after decoding (every receiver does). Both buffers must be
+   * direct for zstd; the target may be a mapped file window.
    */
   public static void decode(Codec codec, ByteBuffer encoded, ByteBuffer target, int rawLength) {
+    decode(codec, encoded, target, rawLength, null);
+  }
+
+  /**
+   * {@link #decode(Codec, ByteBuffer, ByteBuffer, int)} with a caller-owned direct
+   * {@code scratch} of at least {@code rawLength} bytes for the planes ({@code null}: this
+   * thread's own).
+   */
+  public static void decode(Codec codec, ByteBuffer encoded, ByteBuffer target, int rawLength,
+      ByteBuffer scratch) {
     if (target.remaining() < rawLength) {
       throw new IllegalArgumentException("target has " + target.remaining() + " bytes, needs "
           + rawLength);
@@ -82,21 +167,32 @@ public final class ChunkCodec {
         }
         target.put(target.position(), encoded, encoded.position(), rawLength);
       }
-      case ZSTD -> {
-        long n;
-        try {
-          n = Zstd.decompressDirectByteBuffer(target, target.position(), rawLength, encoded,
-              encoded.position(), encoded.remaining());
-        } catch (ZstdException e) {
-          throw new DigestMismatch("zstd frame does not decode: " + e.getMessage(), e);
+      case ZSTD -> decompress(encoded, target, target.position(), rawLength);
+      case ZSTD_SHUFFLE2, ZSTD_SHUFFLE4 -> {
+        if (scratch != null && scratch.capacity() < rawLength) {
+          throw new IllegalArgumentException("scratch has " + scratch.capacity()
+              + " bytes, needs " + rawLength);
         }
-        if (Zstd.isError(n)) {
-          throw new DigestMismatch("zstd frame does not decode: " + Zstd.getErrorName(n));
-        }
-        if (n != rawLength) {
-          throw new DigestMismatch("zstd frame decodes to " + n + " bytes, expected " + rawLength);
-        }
+        ByteBuffer planes = scratch != null ? scratch : CodecScratch.planes(rawLength);
+        decompress(encoded, planes, 0, rawLength);
+        ByteShuffle.unshuffle(planes, 0, target, target.position(), rawLength, codec.planes());
       }
+    }
+  }
+
+  private static void decompress(ByteBuffer encoded, ByteBuffer into, int at, int rawLength) {
+    long n;
+    try {
+      n = Zstd.decompressDirectByteBuffer(into, at, rawLength, encoded, encoded.position(),
+          encoded.remaining());
+    } catch (ZstdException e) {
+      throw new DigestMismatch("zstd frame does not decode: " + e.getMessage(), e);
+    }
+    if (Zstd.isError(n)) {
+      throw new DigestMismatch("zstd frame does not decode: " + Zstd.getErrorName(n));
+    }
+    if (n != rawLength) {
+      throw new DigestMismatch("zstd frame decodes to " + n + " bytes, expected " + rawLength);
     }
   }
 }
