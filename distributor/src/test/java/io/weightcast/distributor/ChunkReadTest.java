@@ -77,8 +77,8 @@ class ChunkReadTest {
   }
 
   @Test
-  void bf16LikeWeightsAreStoredAsZstdAndDecodeToTheChunkOverHttp1(VertxTestContext test) {
-    roundTrip(test, fx.h1, TestChunks.bf16Like(2 * MIB, 7), Codec.ZSTD);
+  void bf16LikeWeightsAreStoredAsShuffle2AndDecodeToTheChunkOverHttp1(VertxTestContext test) {
+    roundTrip(test, fx.h1, TestChunks.bf16Like(2 * MIB, 7), Codec.ZSTD_SHUFFLE2);
   }
 
   @Test

@@ -31,8 +31,9 @@ class DistributorRestartTest {
         .compose(first -> fx.get(fx.h1, Digest.sha256(raw)).map(second -> {
           test.verify(() -> {
             assertEquals(200, first.status());
-            assertEquals("zstd", first.header(ChunkHttp.CODEC_HEADER));
-            assertArrayEquals(zstd, TestChunks.decode(Codec.ZSTD, first.body(), zstd.length));
+            assertEquals("zstd-shuffle2", first.header(ChunkHttp.CODEC_HEADER));
+            assertArrayEquals(zstd, TestChunks.decode(Codec.ZSTD_SHUFFLE2, first.body(),
+                zstd.length));
             assertEquals(200, second.status());
             assertEquals("raw", second.header(ChunkHttp.CODEC_HEADER));
             assertArrayEquals(raw, second.body().getBytes());

@@ -26,6 +26,16 @@ public final class TestChunks {
     return out;
   }
 
+  /** Little-endian fp32 values of N(0, 0.02) ({@code length} rounded down to 4 bytes each). */
+  public static byte[] fp32Like(int length, long seed) {
+    Random random = new Random(seed);
+    ByteBuffer out = ByteBuffer.allocate(length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    while (out.remaining() >= 4) {
+      out.putFloat((float) (random.nextGaussian() * 0.02));
+    }
+    return out.array();
+  }
+
   public static byte[] random(int length, long seed) {
     byte[] out = new byte[length];
     new Random(seed).nextBytes(out);

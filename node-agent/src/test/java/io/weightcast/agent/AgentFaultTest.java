@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Faults around the agent: dropped connections, restarts, a disk too small. */
 @ExtendWith(VertxExtension.class)
@@ -43,6 +45,34 @@ class AgentFaultTest {
     awaitCurrent(data, "m", "v1", 30_000);
     assertIdentical(data, v1.manifest());
     assertEquals(2, proxy.cuts.get(), "both cut connections were used");
+  }
+
+  /**
+   * A chunk whose codec tag is unknown, or whose frame decodes to another length than the
+   * manifest's, is rejected and fetched again; the version still arrives byte-identical.
+   */
+  @ParameterizedTest
+  @EnumSource(TamperingProxy.Fault.class)
+  void refetchesAChunkWithAnUnknownCodecOrAWrongDecodedLength(TamperingProxy.Fault fault,
+      Vertx vertx) {
+    TamperingProxy proxy = new TamperingProxy(vertx, 2, fault);
+    int proxyPort = proxy.listen().await();
+    ControlPlaneFixture plane = new ControlPlaneFixture(vertx, dir);
+    plane.startRegistry(0).await();
+    plane.startDistributor("http://127.0.0.1:" + proxyPort).await();
+    proxy.target(plane.distributorPort());
+    plane.awaitLease().await();
+    Path data = dir.resolve("agent");
+    vertx.deployVerticle(new AgentVerticle(AgentFixture.config(plane, data, "gpu-001")))
+        .await();
+    CommittedVersion v1 = AgentFixture.publish(vertx, plane, dir.resolve("src"), "m", "v1",
+        3 * MIB + 7, 12, MIB);
+    awaitCurrent(data, "m", "v1", 30_000);
+    assertIdentical(data, v1.manifest());
+    assertEquals(2, proxy.spoiled.get(), "two chunks were spoiled");
+    long chunks = v1.manifest().files().stream().mapToLong(f -> f.chunks().size()).sum();
+    assertEquals(chunks + 2, proxy.chunkGets.get(), "each spoiled chunk was fetched again");
+    proxy.close().await();
   }
 
   @Test

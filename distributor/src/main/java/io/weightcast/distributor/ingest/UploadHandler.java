@@ -11,11 +11,15 @@ import io.weightcast.distributor.store.ChunkStoreWorker;
 import io.weightcast.distributor.store.IngestResult;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.Manifest;
+import io.weightcast.protocol.codec.ElementWidth;
 import io.weightcast.protocol.failure.InvalidArgument;
+import io.weightcast.protocol.wire.ChunkHttp;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * {@code PUT /v1/chunks/:sha256}: 1. pause the body and validate digest and Content-Length;
+ * {@code PUT /v1/chunks/:sha256}: 1. pause the body and validate digest, Content-Length and the
+ * optional {@code Weightcast-Element-Width} hint;
  * 2. a chunk already stored is answered 200 after its body is drained; 3. otherwise stream the
  * body to staging ({@link BodyStager}); 4. verify, encode and publish on the ingest pool;
  * 5. answer 201. Nothing is published unless the whole body arrived and hashed to its name.
@@ -35,12 +39,13 @@ public final class UploadHandler {
     request.pause();
     Digest digest = Digest.parse(ctx.pathParam("sha256"));
     long length = declaredLength(request);
+    Optional<ElementWidth> hint = elementWidth(request);
     if (store.contains(digest)) {
       return drain(request).compose(v -> answer(ctx, digest, IngestResult.ALREADY_PRESENT));
     }
     Path staged = store.newStagingPath(digest);
     return BodyStager.stage(fs, request, staged, length)
-        .compose(v -> store.ingest(staged, digest, length))
+        .compose(v -> store.ingest(staged, digest, length, hint))
         .compose(result -> answer(ctx, digest, result));
   }
 
@@ -64,6 +69,12 @@ public final class UploadHandler {
           + " bytes, Content-Length is " + length);
     }
     return length;
+  }
+
+  /** The {@code Weightcast-Element-Width} hint: empty when absent, 400 when not 1, 2 or 4. */
+  static Optional<ElementWidth> elementWidth(HttpServerRequest request) {
+    String header = request.getHeader(ChunkHttp.ELEMENT_WIDTH_HEADER);
+    return header == null ? Optional.empty() : Optional.of(ElementWidth.parse(header));
   }
 
   /** Reads and drops the rest of the body so the connection stays usable. */

@@ -14,11 +14,14 @@ import java.util.regex.Pattern;
  *   <li>{@code ab/<hex>.raw}: the raw bytes; raw length = frame length = file size.</li>
  *   <li>{@code ab/<hex>.<rawLength>.zst}: one zstd frame; the raw length is in the name so the
  *       startup scan lists directories without opening a single chunk.</li>
+ *   <li>{@code ab/<hex>.<rawLength>.s2.zst}, {@code ab/<hex>.<rawLength>.s4.zst}: one zstd frame
+ *       of the bytes split into 2 or 4 byte planes ({@code zstd-shuffle2}, {@code zstd-shuffle4}).
+ *       </li>
  * </ul>
  */
 public final class ChunkLayout {
   private static final Pattern NAME =
-      Pattern.compile("([0-9a-f]{64})\\.(?:raw|([0-9]{1,19})\\.zst)");
+      Pattern.compile("([0-9a-f]{64})\\.(?:raw|([0-9]{1,19})\\.(?:s([24])\\.)?zst)");
 
   private ChunkLayout() {}
 
@@ -31,6 +34,8 @@ public final class ChunkLayout {
     return switch (codec) {
       case RAW -> digest.hex() + ".raw";
       case ZSTD -> digest.hex() + "." + rawLength + ".zst";
+      case ZSTD_SHUFFLE2 -> digest.hex() + "." + rawLength + ".s2.zst";
+      case ZSTD_SHUFFLE4 -> digest.hex() + "." + rawLength + ".s4.zst";
     };
   }
 
@@ -60,6 +65,8 @@ public final class ChunkLayout {
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
-    return Optional.of(new Entry(digest, new StoredChunk(file, Codec.ZSTD, rawLength, fileSize)));
+    Codec codec = m.group(3) == null ? Codec.ZSTD
+        : m.group(3).equals("2") ? Codec.ZSTD_SHUFFLE2 : Codec.ZSTD_SHUFFLE4;
+    return Optional.of(new Entry(digest, new StoredChunk(file, codec, rawLength, fileSize)));
   }
 }

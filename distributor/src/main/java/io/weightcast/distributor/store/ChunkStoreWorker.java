@@ -3,6 +3,7 @@ package io.weightcast.distributor.store;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.codec.ElementWidth;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -48,8 +49,10 @@ public final class ChunkStoreWorker {
   }
 
   /** {@link DiskChunkStore#ingest} on the executor. */
-  public Future<IngestResult> ingest(Path staged, Digest expected, long expectedLength) {
-    return executor.executeBlocking(() -> store.ingest(staged, expected, expectedLength), false);
+  public Future<IngestResult> ingest(Path staged, Digest expected, long expectedLength,
+      Optional<ElementWidth> hint) {
+    return executor.executeBlocking(() -> store.ingest(staged, expected, expectedLength, hint),
+        false);
   }
 
   /** Runs other CPU-heavy work (e.g. parsing a large request) on the same executor. */

@@ -4,6 +4,7 @@ import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.Manifest;
 import io.weightcast.protocol.codec.ChunkCodec;
 import io.weightcast.protocol.codec.Codec;
+import io.weightcast.protocol.codec.ElementWidth;
 import io.weightcast.protocol.failure.DigestMismatch;
 import io.weightcast.protocol.failure.InvalidArgument;
 import io.weightcast.protocol.failure.NoSpace;
@@ -97,18 +98,21 @@ public final class DiskChunkStore {
   /**
    * Verifies and publishes a staged raw chunk; the staged file is consumed (moved or deleted) in
    * every outcome. Steps: 1. check the length; 2. hash the mapped bytes, on mismatch throw
-   * {@link DigestMismatch}; 3. encode once ({@link ChunkCodec}); 4. a RAW chunk publishes the
-   * staged file itself, a ZSTD chunk writes its frame to a second staging file; 5. force, rename
+   * {@link DigestMismatch}; 3. encode once ({@link ChunkCodec}, trying the candidates for
+   * {@code hint}, or all of them when it is empty); 4. a RAW chunk publishes the staged file
+   * itself, a compressed chunk writes its frame to a second staging file; 5. force, rename
    * atomically into place, fsync the fan-out directory; 6. index it. ENOSPC anywhere throws
-   * {@link NoSpace}.
+   * {@link NoSpace}. Two concurrent ingests of one digest with different hints may publish two
+   * frames (different codecs, same content); either serves the chunk.
    */
-  public IngestResult ingest(Path staged, Digest expected, long expectedLength) {
+  public IngestResult ingest(Path staged, Digest expected, long expectedLength,
+      Optional<ElementWidth> hint) {
     Path frame = stagingDir.resolve(staged.getFileName() + ".frame");
     try {
       if (index.containsKey(expected)) {
         return IngestResult.ALREADY_PRESENT;
       }
-      StoredChunk chunk = encodeAndPublish(staged, frame, expected, expectedLength);
+      StoredChunk chunk = encodeAndPublish(staged, frame, expected, expectedLength, hint);
       index.put(expected, chunk);
       return IngestResult.STORED;
     } catch (IOException e) {
@@ -122,8 +126,13 @@ public final class DiskChunkStore {
     }
   }
 
+  /** {@link #ingest(Path, Digest, long, Optional)} without a hint. */
+  public IngestResult ingest(Path staged, Digest expected, long expectedLength) {
+    return ingest(staged, expected, expectedLength, Optional.empty());
+  }
+
   private StoredChunk encodeAndPublish(Path staged, Path frame, Digest expected,
-      long expectedLength) throws IOException {
+      long expectedLength, Optional<ElementWidth> hint) throws IOException {
     if (expectedLength < 1 || expectedLength > Manifest.MAX_CHUNK_SIZE) {
       throw new InvalidArgument("chunk length must be in [1, " + Manifest.MAX_CHUNK_SIZE
           + "], got " + expectedLength);
@@ -142,7 +151,8 @@ public final class DiskChunkStore {
             + actual.shortHex());
       }
       ByteBuffer out = frameBuffer(ChunkCodec.maxEncodedLength((int) size));
-      Codec chosen = codec.encode(raw, out);
+      Codec chosen = hint.isPresent() ? codec.encode(raw, out, hint.get())
+          : codec.encode(raw, out);
       Path target = ChunkLayout.path(chunksDir, expected, chosen, size);
       if (chosen == Codec.RAW) {
         in.force(true);
@@ -152,7 +162,7 @@ public final class DiskChunkStore {
       long frameLength = out.remaining();
       writeForced(frame, out);
       publish(frame, target);
-      return new StoredChunk(target, Codec.ZSTD, size, frameLength);
+      return new StoredChunk(target, chosen, size, frameLength);
     }
   }
 

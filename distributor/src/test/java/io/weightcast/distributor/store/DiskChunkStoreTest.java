@@ -10,12 +10,14 @@ import io.vertx.core.buffer.Buffer;
 import io.weightcast.distributor.TestChunks;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.codec.Codec;
+import io.weightcast.protocol.codec.ElementWidth;
 import io.weightcast.protocol.failure.DigestMismatch;
 import io.weightcast.protocol.failure.InvalidArgument;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,19 +46,54 @@ class DiskChunkStoreTest {
   }
 
   @Test
-  void compressibleChunkIsPublishedAsZstdFrameThatDecodesToIt() throws IOException {
+  void bf16ChunkIsPublishedAsShuffle2FrameThatDecodesToIt() throws IOException {
     byte[] chunk = TestChunks.bf16Like(1 << 20, 1);
     Digest digest = Digest.sha256(chunk);
     assertEquals(IngestResult.STORED, store.ingest(stage(chunk), digest, chunk.length));
     StoredChunk stored = store.locate(digest).orElseThrow();
-    assertEquals(Codec.ZSTD, stored.codec());
+    assertEquals(Codec.ZSTD_SHUFFLE2, stored.codec());
+    assertEquals(digest.hex() + "." + chunk.length + ".s2.zst",
+        stored.path().getFileName().toString());
     assertEquals(chunk.length, stored.rawLength());
     assertEquals(Files.size(stored.path()), stored.frameLength());
     assertEquals(dataDir.resolve("chunks").resolve(digest.hex().substring(0, 2)),
         stored.path().getParent());
     byte[] frame = Files.readAllBytes(stored.path());
-    assertArrayEquals(chunk, TestChunks.decode(Codec.ZSTD, Buffer.buffer(frame), chunk.length));
+    assertArrayEquals(chunk, TestChunks.decode(stored.codec(), Buffer.buffer(frame),
+        chunk.length));
     assertEquals(0, files("staging"));
+  }
+
+  @Test
+  void anElementWidthHintLimitsTheCodecsTried() throws IOException {
+    byte[] bf16 = TestChunks.bf16Like(1 << 20, 7);
+    store.ingest(stage(bf16), Digest.sha256(bf16), bf16.length, Optional.of(ElementWidth.ONE));
+    assertEquals(Codec.ZSTD, store.locate(Digest.sha256(bf16)).orElseThrow().codec());
+    byte[] fp32 = TestChunks.fp32Like(1 << 20, 8);
+    store.ingest(stage(fp32), Digest.sha256(fp32), fp32.length, Optional.of(ElementWidth.FOUR));
+    StoredChunk stored = store.locate(Digest.sha256(fp32)).orElseThrow();
+    assertEquals(Codec.ZSTD_SHUFFLE4, stored.codec());
+    assertTrue(stored.path().getFileName().toString().endsWith(".s4.zst"));
+    assertArrayEquals(fp32, TestChunks.decode(Codec.ZSTD_SHUFFLE4,
+        Buffer.buffer(Files.readAllBytes(stored.path())), fp32.length));
+  }
+
+  @Test
+  void reopenIndexesFramesOfEveryCodecFromTheirNames() throws IOException {
+    byte[] zeros = TestChunks.zeros(40_000);
+    byte[] bf16 = TestChunks.bf16Like(1 << 20, 9);
+    byte[] fp32 = TestChunks.fp32Like(1 << 20, 10);
+    byte[] random = TestChunks.random(3_000, 11);
+    for (byte[] c : List.of(zeros, bf16, fp32, random)) {
+      store.ingest(stage(c), Digest.sha256(c), c.length);
+    }
+    DiskChunkStore reopened = DiskChunkStore.open(dataDir, 1);
+    List<Codec> codecs = Stream.of(zeros, bf16, fp32, random)
+        .map(c -> reopened.locate(Digest.sha256(c)).orElseThrow().codec()).toList();
+    assertEquals(List.of(Codec.ZSTD, Codec.ZSTD_SHUFFLE2, Codec.ZSTD_SHUFFLE4, Codec.RAW), codecs);
+    for (byte[] c : List.of(zeros, bf16, fp32, random)) {
+      assertEquals(store.locate(Digest.sha256(c)), reopened.locate(Digest.sha256(c)));
+    }
   }
 
   @Test

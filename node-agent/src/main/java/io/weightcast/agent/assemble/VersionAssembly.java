@@ -144,7 +144,7 @@ public final class VersionAssembly implements Closeable {
       throw new InvalidArgument("chunk " + at + " does not match " + expected + " of "
           + manifest.id());
     }
-    if (codec == Codec.ZSTD && !encoded.isDirect()) {
+    if (codec.isZstd() && !encoded.isDirect()) {
       throw new IllegalArgumentException("zstd chunks must be in a direct buffer");
     }
     Lock lock = lifecycle.readLock();

@@ -20,12 +20,21 @@ package io.weightcast.protocol.wire;
 public final class ChunkHttp {
   public static final String CHUNKS_PATH = "/v1/chunks/";
   public static final String MISSING_PATH = "/v1/chunks/missing";
-  /** Codec of the body: {@code raw} or {@code zstd} ({@link io.weightcast.protocol.codec.Codec}). */
+  /**
+   * Codec of the body: {@code raw}, {@code zstd}, {@code zstd-shuffle2} or {@code zstd-shuffle4}
+   * ({@link io.weightcast.protocol.codec.Codec}).
+   */
   public static final String CODEC_HEADER = "Weightcast-Codec";
   /** Length of the decoded (uncompressed) chunk. */
   public static final String RAW_LENGTH_HEADER = "Weightcast-Raw-Length";
   /** Length of the whole stored frame (the body of a full GET). */
   public static final String FRAME_LENGTH_HEADER = "Weightcast-Frame-Length";
+  /**
+   * Optional on a chunk PUT: {@code 1}, {@code 2} or {@code 4}, the width in bytes of the values
+   * the chunk holds; narrows the codecs the distributor tries
+   * ({@link io.weightcast.protocol.codec.ElementWidth}). Absent: all are tried.
+   */
+  public static final String ELEMENT_WIDTH_HEADER = "Weightcast-Element-Width";
 
   private ChunkHttp() {}
 
