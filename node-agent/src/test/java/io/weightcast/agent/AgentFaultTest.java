@@ -63,8 +63,9 @@ class AgentFaultTest {
     proxy.target(plane.distributorPort());
     plane.awaitLease().await();
     Path data = dir.resolve("agent");
-    vertx.deployVerticle(new AgentVerticle(AgentFixture.config(plane, data, "gpu-001")))
-        .await();
+    // A failed version is not retried within the test: only the per-chunk refetch can save it.
+    vertx.deployVerticle(new AgentVerticle(AgentFixture.config(plane, data, "gpu-001")
+        .withRetryFailedMs(600_000))).await();
     CommittedVersion v1 = AgentFixture.publish(vertx, plane, dir.resolve("src"), "m", "v1",
         3 * MIB + 7, 12, MIB);
     awaitCurrent(data, "m", "v1", 30_000);

@@ -15,6 +15,7 @@ import io.weightcast.protocol.wire.ChunkHttp;
 import io.weightcast.protocol.wire.Http2Tuning;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * A real HTTP proxy on loopback (h2c and HTTP/1.1) in front of a distributor that spoils the
@@ -57,7 +58,7 @@ final class TamperingProxy {
   private void forward(HttpServerRequest req) {
     RequestOptions options = new RequestOptions().setMethod(req.method()).setHost("127.0.0.1")
         .setPort(targetPort).setURI(req.uri());
-    copy(req.headers(), options.getHeaders());
+    copy(req.headers(), options::addHeader);
     req.body()
         .compose(body -> client.request(options).compose(out -> out.send(body)))
         .compose(resp -> resp.body().map(body -> answer(req, resp, body)))
@@ -66,7 +67,7 @@ final class TamperingProxy {
 
   private Void answer(HttpServerRequest req, HttpClientResponse resp, Buffer body) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    copy(resp.headers(), headers);
+    copy(resp.headers(), headers::add);
     boolean chunkGet = req.method() == HttpMethod.GET && req.path().startsWith(ChunkHttp.CHUNKS_PATH)
         && resp.statusCode() == 200;
     if (chunkGet) {
@@ -88,11 +89,11 @@ final class TamperingProxy {
     return null;
   }
 
-  private static void copy(MultiMap from, MultiMap to) {
+  private static void copy(MultiMap from, BiConsumer<String, String> to) {
     from.forEach((name, value) -> {
       String lower = name.toLowerCase();
       if (!lower.startsWith(":") && !HOP_HEADERS.contains(lower)) {
-        to.add(name, value);
+        to.accept(name, value);
       }
     });
   }
