@@ -37,6 +37,19 @@ class ByteShuffleTest {
     return out;
   }
 
+  /** The two examples written in protocol/README.md. */
+  @Test
+  void matchesTheReadmeExamples() {
+    ByteBuffer planes = ByteBuffer.allocateDirect(9);
+    ByteShuffle.shuffle(ByteBuffer.allocateDirect(5).put(new byte[] {1, 2, 3, 4, 5}).flip(), 0,
+        planes, 0, 5, 2);
+    assertArrayEquals(new byte[] {1, 3, 2, 4, 5}, bytes(planes, 0, 5));
+    byte[] raw4 = {0x00, 0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x20};
+    ByteShuffle.shuffle(ByteBuffer.allocateDirect(9).put(raw4).flip(), 0, planes, 0, 9, 4);
+    assertArrayEquals(new byte[] {0x00, 0x10, 0x01, 0x11, 0x02, 0x12, 0x03, 0x13, 0x20},
+        bytes(planes, 0, 9));
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {2, 4})
   void matchesTheFormulaForEveryLengthUpTo300AtOddOffsets(int w) {
