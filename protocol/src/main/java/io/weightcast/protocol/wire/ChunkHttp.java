@@ -26,6 +26,12 @@ public final class ChunkHttp {
   public static final String RAW_LENGTH_HEADER = "Weightcast-Raw-Length";
   /** Length of the whole stored frame (the body of a full GET). */
   public static final String FRAME_LENGTH_HEADER = "Weightcast-Frame-Length";
+  /**
+   * On a chunk PUT: element width in bytes ({@code 1}, {@code 2} or {@code 4}) shared by every byte
+   * of the chunk, sent only when the chunk lies entirely inside safetensors tensors of one width.
+   * A hint for the codec; receivers that do not use it ignore it.
+   */
+  public static final String ELEMENT_WIDTH_HEADER = "Weightcast-Element-Width";
 
   private ChunkHttp() {}
 
