@@ -15,13 +15,15 @@ import java.util.List;
  *       chunk.</li>
  *   <li>A large item, length L >= C/4, starts a new chunk and is cut into pieces of C from its
  *       start: boundaries at {@code a + k*C} for k = 1 .. ceil(L/C) - 1, and at its end b.</li>
- *   <li>Small items (L < C/4) are packed in order into the open pack starting at p; an item
- *       {@code [a, b)} that would make it longer than C ({@code b - p > C}) closes the pack at a
- *       and opens a new one at a. A pack also closes before every large item and at the end of
- *       the file.</li>
+ *   <li>Small items (L < C/4) are packed in order into the open pack starting at p. A small
+ *       item {@code [a, b)} closes the pack at a and opens a new one at a when the pack would
+ *       grow past C ({@code b - p > C}) or when the item is an anchor: a tensor whose name n has
+ *       {@code u32be(SHA-256(UTF-8(n))[0..4]) mod 8 == 0} (gaps are never anchors). A pack also
+ *       closes before every large item and at the end of the file.</li>
  * </ol>
- * Every chunk is at most C bytes; large items own their chunks, so a change inside one tensor
- * or pack only changes the chunks of that item or of the pack run up to the next large item.
+ * Every chunk is at most C bytes. Large items own their chunks; anchors depend only on names, so
+ * a change (of content or size) in one tensor changes only its own chunks, or those of its pack
+ * up to the next anchor or large item (about 8 small tensors on average), and the header.
  */
 public final class TensorChunkPlan {
   private TensorChunkPlan() {}
@@ -37,16 +39,23 @@ public final class TensorChunkPlan {
         continue;
       }
       if (t.begin() > cursor) {
-        packer.item(cursor, t.begin());
+        packer.item(cursor, t.begin(), false);
       }
-      packer.item(t.begin(), t.end());
+      packer.item(t.begin(), t.end(), isAnchor(t.name()));
       cursor = t.end();
     }
     if (layout.fileSize() > cursor) {
-      packer.item(cursor, layout.fileSize());
+      packer.item(cursor, layout.fileSize(), false);
     }
     packer.close();
     return ends;
+  }
+
+  /** Rule 3's anchor test on a tensor name. */
+  static boolean isAnchor(String name) {
+    byte[] h = io.weightcast.protocol.Digest.sha256(
+        name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).bytes();
+    return (h[3] & 7) == 0; // u32be(h[0..4]) mod 8 is the low 3 bits of h[3]
   }
 
   /** Boundaries of fixed pieces of C from {@code start} to {@code end}. */
@@ -71,13 +80,13 @@ public final class TensorChunkPlan {
       this.ends = ends;
     }
 
-    void item(long a, long b) {
+    void item(long a, long b, boolean anchor) {
       if (b - a >= chunkSize / 4) {
         close();
         pieces(a, b, chunkSize, ends);
         return;
       }
-      if (packStart >= 0 && b - packStart > chunkSize) {
+      if (packStart >= 0 && (anchor || b - packStart > chunkSize)) {
         close();
       }
       if (packStart < 0) {

@@ -39,14 +39,20 @@ public final class SyntheticCheckpoint {
 
   private SyntheticCheckpoint() {}
 
+  /** {@link #base(int, long, long, long)} with 64 rows. */
+  public static List<Spec> base(int layers, long cols, long seed) {
+    return base(layers, 64, cols, seed);
+  }
+
   /**
    * {@code layers} transformer-like layers of {@code cols} columns, each an attention weight
-   * (BF16, 64..96 rows x cols), an MLP weight (BF16, 2x that) and a norm (F32, cols).
+   * (BF16, r, 1.25r or 1.5r rows x cols for r = {@code rows}), an MLP weight (BF16, twice as many
+   * rows) and a norm (F32, cols).
    */
-  public static List<Spec> base(int layers, long cols, long seed) {
+  public static List<Spec> base(int layers, long rows0, long cols, long seed) {
     List<Spec> out = new ArrayList<>();
     for (int i = 0; i < layers; i++) {
-      long rows = 64 + (i % 3) * 16L;
+      long rows = rows0 + (i % 3) * (rows0 / 4);
       out.add(new Spec("layers." + i + ".attn.weight", Dtype.BF16, List.of(rows, cols),
           seed * 1000 + 3L * i));
       out.add(new Spec("layers." + i + ".mlp.weight", Dtype.BF16, List.of(2 * rows, cols),
