@@ -32,7 +32,7 @@ class PushCommandsIT {
           "--version", "v1", "--registry", registry, "--distributor", distributor);
       assertEquals(0, v1.exitCode(), v1.output());
       assertTrue(v1.output().contains("published llama-mini/v1"), v1.output());
-      assertTrue(v1.output().matches("(?s).*uploaded (\\d+) of \\1 chunks.*"), v1.output());
+      assertTrue(v1.output().matches("(?s).*\\((\\d+) of \\1 chunks\\); 0 B reused.*"), v1.output());
 
       JarRunner.Result v2 = wc.run(120, "push", "./my-model", "--model", "llama-mini",
           "--version", "v2", "--registry", registry, "--distributor", distributor);

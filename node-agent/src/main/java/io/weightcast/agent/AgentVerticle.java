@@ -70,7 +70,8 @@ public final class AgentVerticle extends VerticleBase {
               config.rack(), serveUrl()), sources::get, config.stallTimeoutMs());
           held.digests().forEach(d -> topology.held(d, null));
           RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, sources, state,
-              reporter, held::add, held::remove, serveUrl(), topology, held::addStaged);
+              reporter, held::add, held::remove, serveUrl(), topology, held::addStaged,
+              held::find);
           queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
               config.retryFailedMs());
           watcher = new AnnouncementWatcher(vertx, registry, config.models(), position,

@@ -102,11 +102,15 @@ class AgentRolloutTest {
       throws Exception {
     AgentVerticle agent = new AgentVerticle(AgentFixture.config(plane, agentData, "gpu-001"));
     vertx.deployVerticle(agent).await();
-    AgentFixture.publish(vertx, plane, dir.resolve("src1"), "m", "v1", 2 * MIB, 1, MIB);
+    CommittedVersion v1 = AgentFixture.publish(vertx, plane, dir.resolve("src1"), "m", "v1",
+        2 * MIB, 1, MIB);
     awaitCurrent(agentData, "m", "v1", 20_000);
-    // v2 shares no chunk with v1; corrupt one of its stored frames at the distributor.
+    // Corrupt, at the distributor, the stored frame of a v2 chunk that v1 does not hold (a chunk
+    // the agent already holds is copied locally, never fetched).
     io.weightcast.protocol.Manifest m2 = writeAndUpload(vertx, dir.resolve("src2"), "v2", 2);
-    ChunkSpec victim = m2.files().get(0).chunks().get(0);
+    java.util.Set<io.weightcast.protocol.Digest> held = v1.manifest().distinctChunks().keySet();
+    ChunkSpec victim = m2.files().stream().flatMap(f -> f.chunks().stream())
+        .filter(c -> !held.contains(c.digest())).findFirst().orElseThrow();
     Path frame = storedFrame(victim);
     byte[] original = Files.readAllBytes(frame);
     byte[] corrupt = original.clone();

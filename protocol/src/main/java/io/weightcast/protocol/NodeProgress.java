@@ -2,10 +2,13 @@ package io.weightcast.protocol;
 
 import java.util.Objects;
 
-/** One node's latest progress on one version, as reported by its agent. */
+/**
+ * One node's latest progress on one version, as reported by its agent. {@code bytesReused}: the
+ * part of {@code bytesDone} copied from chunks the node already held instead of transferred.
+ */
 public record NodeProgress(String nodeId, String zone, String rack, String model, String version,
     State state, long chunksDone, long chunksTotal, long bytesDone, long bytesTotal,
-    String lastError, String serveUrl, boolean current, long reportedAtMs) {
+    long bytesReused, String lastError, String serveUrl, boolean current, long reportedAtMs) {
 
   /** Lifecycle of a version on a node. */
   public enum State { QUEUED, FETCHING, VERIFYING, ACTIVE, FAILED }
@@ -21,9 +24,11 @@ public record NodeProgress(String nodeId, String zone, String rack, String model
     Names.requireVersion(version);
     Objects.requireNonNull(state, "state");
     if (chunksDone < 0 || chunksTotal < 0 || bytesDone < 0 || bytesTotal < 0
-        || chunksDone > chunksTotal || bytesDone > bytesTotal) {
+        || chunksDone > chunksTotal || bytesDone > bytesTotal || bytesReused < 0
+        || bytesReused > bytesDone) {
       throw new IllegalArgumentException("progress counters out of range: chunks " + chunksDone
-          + "/" + chunksTotal + ", bytes " + bytesDone + "/" + bytesTotal);
+          + "/" + chunksTotal + ", bytes " + bytesDone + "/" + bytesTotal + ", reused "
+          + bytesReused);
     }
     lastError = lastError == null ? "" : lastError;
     serveUrl = serveUrl == null ? "" : serveUrl;

@@ -2,6 +2,7 @@ package io.weightcast.deploy.cli;
 
 import io.vertx.core.Vertx;
 import io.weightcast.deploy.push.Pusher;
+import io.weightcast.protocol.Chunker;
 import io.weightcast.protocol.Manifest;
 import io.weightcast.protocol.wire.Sizes;
 import java.nio.file.Path;
@@ -35,6 +36,9 @@ public final class PushCommand implements Callable<Integer> {
   @Option(names = "--chunk-size", defaultValue = "8MiB", description = "Chunk size (default ${DEFAULT-VALUE}).")
   String chunkSize;
 
+  @Option(names = "--fixed-chunks", description = "Cut every file at fixed offsets, even safetensors (default: chunk boundaries follow tensors).")
+  boolean fixedChunks;
+
   @Option(names = "--streams", defaultValue = "16", description = "Concurrent uploads (default ${DEFAULT-VALUE}).")
   int streams;
 
@@ -42,7 +46,8 @@ public final class PushCommand implements Callable<Integer> {
   public Integer call() {
     return CliSupport.exitCode(() -> {
       Pusher.Options options = new Pusher.Options(dir, model, version, Sizes.parse(chunkSize),
-          streams, registry, distributor);
+          streams, registry, distributor,
+          fixedChunks ? Chunker.Mode.FIXED : Chunker.Mode.TENSORS);
       Vertx vertx = CliSupport.newVertx();
       List<ConsoleProgress> bars = new CopyOnWriteArrayList<>();
       long timer = vertx.setPeriodic(250, t -> bars.forEach(ConsoleProgress::tick));
@@ -63,6 +68,7 @@ public final class PushCommand implements Callable<Integer> {
             }));
         vertx.cancelTimer(timer);
         bars.forEach(ConsoleProgress::finish);
+        r.warnings().forEach(w -> System.err.println("warning: " + w));
         System.out.println(summary(r));
         return 0;
       } finally {
@@ -81,9 +87,11 @@ public final class PushCommand implements Callable<Integer> {
   static String summary(Pusher.Result r) {
     Manifest m = r.version().manifest();
     String uploaded = r.chunksUploaded() == 0
-        ? "uploaded no chunk bytes: all " + r.distinctChunks() + " chunks were already present"
-        : "uploaded " + r.chunksUploaded() + " of " + r.distinctChunks() + " chunks ("
-            + Sizes.format(r.bytesUploaded()) + "), reused " + Sizes.format(r.bytesReused());
+        ? "uploaded no chunk bytes: all " + r.distinctChunks() + " chunks ("
+            + Sizes.format(r.bytesReused()) + ") reused from chunks the distributor already holds"
+        : "uploaded " + Sizes.format(r.bytesUploaded()) + " of " + Sizes.format(r.distinctBytes())
+            + " (" + r.chunksUploaded() + " of " + r.distinctChunks() + " chunks); "
+            + Sizes.format(r.bytesReused()) + " reused from chunks the distributor already holds";
     return (r.created() ? "published " : "already published ") + m.id() + " (sequence "
         + r.version().sequence() + ", manifest " + r.version().manifestDigest().hex() + ", "
         + m.files().size() + " files, " + Sizes.format(m.totalBytes()) + "); " + uploaded;

@@ -9,6 +9,8 @@ import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.FileEntry;
 import io.weightcast.protocol.Manifest;
 import io.weightcast.protocol.ModelDirectory;
+import io.weightcast.protocol.safetensors.SafetensorsLayout;
+import io.weightcast.protocol.safetensors.SafetensorsParser;
 import io.weightcast.protocol.wire.Bounded;
 import io.weightcast.protocol.wire.ChunkApiClient;
 import io.weightcast.protocol.wire.RegistryConnection;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongConsumer;
@@ -31,14 +34,21 @@ import java.util.function.LongConsumer;
 public final class Pusher {
   /** What to push and where. */
   public record Options(Path dir, String model, String version, long chunkSize, int streams,
-      String registry, String distributor) {
+      String registry, String distributor, Chunker.Mode chunking) {
     public Options {
       Objects.requireNonNull(dir, "dir");
+      Objects.requireNonNull(chunking, "chunking");
       Objects.requireNonNull(registry, "registry");
       Objects.requireNonNull(distributor, "distributor");
       if (streams < 1 || streams > 256) {
         throw new IllegalArgumentException("streams must be in [1, 256], got " + streams);
       }
+    }
+
+    /** Tensor-aware chunking ({@link Chunker.Mode#TENSORS}). */
+    public Options(Path dir, String model, String version, long chunkSize, int streams,
+        String registry, String distributor) {
+      this(dir, model, version, chunkSize, streams, registry, distributor, Chunker.Mode.TENSORS);
     }
   }
 
@@ -49,14 +59,27 @@ public final class Pusher {
     LongConsumer uploading(int chunks, long bytes);
   }
 
-  /** What a push did. */
+  /**
+   * What a push did. {@code bytesUploaded + bytesReused} is the size of the distinct chunks;
+   * {@code bytesReused} are those the distributor already held. {@code warnings}: safetensors
+   * files chunked as opaque bytes, and why.
+   */
   public record Result(CommittedVersion version, boolean created, int distinctChunks,
-      int chunksUploaded, long bytesUploaded, long bytesReused) {}
+      int chunksUploaded, long bytesUploaded, long bytesReused, List<String> warnings) {
+    public Result {
+      warnings = List.copyOf(warnings);
+    }
+
+    /** Size of the distinct chunks of the version. */
+    public long distinctBytes() {
+      return bytesUploaded + bytesReused;
+    }
+  }
 
   private Pusher() {}
 
   public static Future<Result> push(Vertx vertx, Options o, Listener listener) {
-    Chunker chunker = new Chunker(o.chunkSize());
+    Chunker chunker = new Chunker(o.chunkSize(), o.chunking());
     return vertx.<Hashed>executeBlocking(() -> hash(o, chunker, listener))
         .compose(hashed -> {
           Manifest manifest = hashed.manifest();
@@ -64,13 +87,17 @@ public final class Pusher {
           RegistryConnection registry = RegistryConnection.create(vertx, o.registry());
           return upload(hashed, chunks, o.streams(), listener)
               .compose(up -> registry.publish(manifest).map(p -> new Result(p.version(),
-                  p.created(), up.distinct, up.chunks, up.bytes, up.reused)))
+                  p.created(), up.distinct, up.chunks, up.bytes, up.reused, hashed.warnings())))
               .eventually(() -> Future.join(chunks.closeAsync(), registry.closeAsync()));
         });
   }
 
-  /** The manifest and where each of its files is on this machine. */
-  private record Hashed(Manifest manifest, Map<String, Path> localPaths) {}
+  /**
+   * The manifest, where each of its files is on this machine, the truthful safetensors layouts
+   * (by relative path) and the warnings of the chunker.
+   */
+  private record Hashed(Manifest manifest, Map<String, Path> localPaths,
+      Map<String, SafetensorsLayout.Tensors> layouts, List<String> warnings) {}
 
   private static Hashed hash(Options o, Chunker chunker, Listener listener) {
     List<ModelDirectory.LocalFile> files = ModelDirectory.scan(o.dir());
@@ -82,11 +109,20 @@ public final class Pusher {
       return t;
     });
     try {
+      List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
       Manifest manifest = chunker.manifest(o.model(), o.version(), files, pool,
-          listener.hashing(total));
+          listener.hashing(total), warnings::add);
       Map<String, Path> paths = new LinkedHashMap<>();
-      files.forEach(f -> paths.put(f.relativePath(), f.path()));
-      return new Hashed(manifest, paths);
+      Map<String, SafetensorsLayout.Tensors> layouts = new LinkedHashMap<>();
+      for (ModelDirectory.LocalFile f : files) {
+        paths.put(f.relativePath(), f.path());
+        if (f.relativePath().endsWith(".safetensors")
+            && SafetensorsParser.read(f.path()) instanceof SafetensorsLayout.Tensors t) {
+          layouts.put(f.relativePath(), t);
+        }
+      }
+      warnings.sort(null);
+      return new Hashed(manifest, paths, layouts, warnings);
     } finally {
       pool.shutdownNow();
     }
@@ -94,7 +130,8 @@ public final class Pusher {
 
   private record Upload(int distinct, int chunks, long bytes, long reused) {}
 
-  private record Source(Path file, ChunkSpec chunk) {}
+  /** Where to read a chunk, and the element width of its bytes when uniform (else empty). */
+  private record Source(Path file, ChunkSpec chunk, OptionalInt width) {}
 
   private static Future<Upload> upload(Hashed hashed, ChunkApiClient chunks, int streams,
       Listener listener) {
@@ -106,7 +143,7 @@ public final class Pusher {
       long all = sources.values().stream().mapToLong(s -> s.chunk().length()).sum();
       LongConsumer progress = listener.uploading(todo.size(), bytes);
       return Bounded.forEach(todo, streams, s -> chunks.upload(s.chunk().digest(), s.file(),
-              s.chunk().offset(), s.chunk().length())
+              s.chunk().offset(), s.chunk().length(), s.width())
           .onSuccess(created -> progress.accept(s.chunk().length())))
           .map(v -> new Upload(sources.size(), todo.size(), bytes, all - bytes));
     });
@@ -117,7 +154,12 @@ public final class Pusher {
     Map<Digest, Source> out = new LinkedHashMap<>();
     for (FileEntry f : hashed.manifest().files()) {
       for (ChunkSpec c : f.chunks()) {
-        out.putIfAbsent(c.digest(), new Source(hashed.localPaths().get(f.path()), c));
+        if (!out.containsKey(c.digest())) {
+          SafetensorsLayout.Tensors layout = hashed.layouts().get(f.path());
+          OptionalInt width = layout == null ? OptionalInt.empty()
+              : layout.uniformWidth(c.offset(), c.end());
+          out.put(c.digest(), new Source(hashed.localPaths().get(f.path()), c, width));
+        }
       }
     }
     return out;

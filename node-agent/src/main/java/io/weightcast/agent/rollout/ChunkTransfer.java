@@ -6,11 +6,15 @@ import io.weightcast.agent.assemble.ChunkLocation;
 import io.weightcast.agent.assemble.VersionAssembly;
 import io.weightcast.agent.fetch.TopologyClient.Plan;
 import io.weightcast.protocol.Digest;
+import io.weightcast.agent.serve.HeldChunks;
 import java.util.List;
-import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Moves one chunk onto this node: (1) ask the origin distributor where to get it (a rack peer, a
+ * Moves one chunk onto this node: (0) when the node already holds a chunk with the same digest
+ * (another version, or elsewhere in this one), copy it locally ({@link LocalCopy}) and stop; if
+ * that copy fails to verify or to read, log it and go on fetching; (1) ask the origin distributor where to get it (a rack peer, a
  * zone peer, another zone, or the origin itself); when a copy is already on its way into the rack
  * or zone, wait {@link #WAIT_STEP_MS} and ask again, for at most {@link #MAX_WAIT_MS}, then go to
  * the origin; (2) try the sources in order, reporting each one that fails; (3) decode, verify and
@@ -18,23 +22,47 @@ import java.util.function.Consumer;
  * agent verticle's context.
  */
 final class ChunkTransfer {
+  private static final Logger LOG = LoggerFactory.getLogger(ChunkTransfer.class);
   static final long WAIT_STEP_MS = 100;
   static final long MAX_WAIT_MS = 30_000;
 
   private final RolloutContext ctx;
   private final VersionAssembly assembly;
-  private final Consumer<ChunkLocation> onWritten;
+  private final Written onWritten;
 
-  ChunkTransfer(RolloutContext ctx, VersionAssembly assembly, Consumer<ChunkLocation> onWritten) {
+  /** Told on the context about each chunk written; {@code reused} when copied locally. */
+  interface Written {
+    void accept(ChunkLocation loc, boolean reused);
+  }
+
+  ChunkTransfer(RolloutContext ctx, VersionAssembly assembly, Written onWritten) {
     this.ctx = ctx;
     this.assembly = assembly;
     this.onWritten = onWritten;
   }
 
-  /** Fetches and writes {@code loc}, asking {@code origin} for sources. */
+  /** Copies {@code loc} from a local copy, or fetches it asking {@code origin} for sources. */
   Future<Void> run(ChunkLocation loc, String origin) {
-    return plan(loc, origin, 0)
-        .compose(sources -> tryEach(loc, origin, sources, 0));
+    return copyLocally(loc).compose(copied -> copied ? Future.<Void>succeededFuture()
+        : plan(loc, origin, 0).compose(sources -> tryEach(loc, origin, sources, 0)));
+  }
+
+  /** Step 0: answers true when the chunk was copied from a held copy. */
+  private Future<Boolean> copyLocally(ChunkLocation loc) {
+    HeldChunks.Location held = ctx.heldChunk().apply(loc.chunk().digest()).orElse(null);
+    if (held == null) {
+      return Future.succeededFuture(false);
+    }
+    return ctx.disk().executeBlocking(() -> LocalCopy.copy(held, assembly, loc), false)
+        .map(written -> {
+          onWritten.accept(loc, true);
+          return true;
+        })
+        .otherwise(e -> {
+          LOG.warn("local copy of chunk {} from {} failed, fetching it: {}",
+              loc.chunk().digest().shortHex(), held.file(), e.getMessage());
+          return false;
+        });
   }
 
   private Future<List<String>> plan(ChunkLocation loc, String origin, long waitedMs) {
@@ -75,7 +103,7 @@ final class ChunkTransfer {
             }))
         .map(written -> {
           ctx.topology().held(loc.chunk().digest(), source);
-          onWritten.accept(loc);
+          onWritten.accept(loc, false);
           return null;
         });
   }

@@ -19,9 +19,12 @@ import java.util.function.Consumer;
  * @param serveUrl where this agent serves the chunks it holds (reported with progress)
  * @param topology the distributor's topology API: where to fetch, what this node holds
  * @param onChunkHeld called on the context when a chunk is verified and durable in a staging file
+ * @param heldChunk where this node already holds a chunk (any version, or staging), on the context
  */
 public record RolloutContext(Vertx vertx, AgentConfig config, WorkerExecutor disk,
     ChunkFetcher fetcher, SourceList sources, AgentState state,
     ProgressReporter reporter, Consumer<CommittedVersion> onHeld,
     Consumer<String> onRemoved, String serveUrl, TopologyClient topology,
-    java.util.function.BiConsumer<io.weightcast.protocol.ChunkSpec, java.nio.file.Path> onChunkHeld) {}
+    java.util.function.BiConsumer<io.weightcast.protocol.ChunkSpec, java.nio.file.Path> onChunkHeld,
+    java.util.function.Function<io.weightcast.protocol.Digest,
+        java.util.Optional<io.weightcast.agent.serve.HeldChunks.Location>> heldChunk) {}

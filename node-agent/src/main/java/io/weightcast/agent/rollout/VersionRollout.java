@@ -38,6 +38,7 @@ public final class VersionRollout {
   private List<String> sources = List.of();
   private long chunksDone;
   private long bytesDone;
+  private long bytesReused;
   private State state = State.QUEUED;
   private String lastError = "";
   private boolean current;
@@ -97,9 +98,10 @@ public final class VersionRollout {
   }
 
   /** A chunk is verified and durable: count it and serve it to peers from staging. */
-  private void written(ChunkLocation loc) {
+  private void written(ChunkLocation loc, boolean reused) {
     chunksDone++;
     bytesDone += loc.chunk().length();
+    bytesReused += reused ? loc.chunk().length() : 0;
     ctx.onChunkHeld().accept(loc.chunk(), stagingDir.resolve(loc.file().path()));
     report(State.FETCHING);
   }
@@ -164,7 +166,7 @@ public final class VersionRollout {
     state = s;
     ctx.reporter().update(new NodeProgress(ctx.config().nodeId(), ctx.config().zone(),
         ctx.config().rack(), manifest.model(), manifest.version(), state, chunksDone,
-        manifest.chunkCount(), bytesDone, manifest.totalBytes(), lastError, ctx.serveUrl(), current,
+        manifest.chunkCount(), bytesDone, manifest.totalBytes(), bytesReused, lastError, ctx.serveUrl(), current,
         System.currentTimeMillis()));
   }
 }

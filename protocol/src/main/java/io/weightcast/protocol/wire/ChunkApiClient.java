@@ -73,12 +73,22 @@ public final class ChunkApiClient implements AutoCloseable {
    * {@code digest}. Answers true when the server stored it, false when it already held it.
    */
   public Future<Boolean> upload(Digest digest, Path file, long offset, long length) {
+    return upload(digest, file, offset, length, java.util.OptionalInt.empty());
+  }
+
+  /**
+   * {@link #upload(Digest, Path, long, long)}, sending {@link ChunkHttp#ELEMENT_WIDTH_HEADER} when
+   * {@code elementWidth} is present (1, 2 or 4: the chunk lies inside tensors of that width).
+   */
+  public Future<Boolean> upload(Digest digest, Path file, long offset, long length,
+      java.util.OptionalInt elementWidth) {
     return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false))
         .compose(f -> {
           // The default 8 KiB read buffer makes a thousand reads of an 8 MiB chunk.
           f.setReadPos(offset).setReadLength(length).setReadBufferSize(UPLOAD_READ_BUFFER);
           return http.request(options(HttpMethod.PUT, ChunkHttp.chunkPath(digest)))
-              .compose(req -> req.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length))
+              .compose(req -> withWidth(req, elementWidth)
+                  .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length))
                   .putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream").send(f))
               .compose(resp -> resp.statusCode() == 200 || resp.statusCode() == 201
                   ? resp.body().map(b -> resp.statusCode() == 201)
@@ -86,6 +96,14 @@ public final class ChunkApiClient implements AutoCloseable {
               .eventually(() -> f.close());
         })
         .recover(this::asFailure);
+  }
+
+  /** Adds the element-width header when the width is 1, 2 or 4; otherwise sends none. */
+  private static io.vertx.core.http.HttpClientRequest withWidth(
+      io.vertx.core.http.HttpClientRequest req, java.util.OptionalInt width) {
+    int w = width.orElse(0);
+    return w == 1 || w == 2 || w == 4
+        ? req.putHeader(ChunkHttp.ELEMENT_WIDTH_HEADER, Integer.toString(w)) : req;
   }
 
   /** Whether the server holds {@code digest}. */

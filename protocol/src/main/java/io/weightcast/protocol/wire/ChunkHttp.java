@@ -32,7 +32,8 @@ public final class ChunkHttp {
   /**
    * Optional on a chunk PUT: {@code 1}, {@code 2} or {@code 4}, the width in bytes of the values
    * the chunk holds; narrows the codecs the distributor tries
-   * ({@link io.weightcast.protocol.codec.ElementWidth}). Absent: all are tried.
+   * ({@link io.weightcast.protocol.codec.ElementWidth}). Push sends it only when the chunk lies entirely inside
+   * safetensors tensors of one width. Absent: all are tried.
    */
   public static final String ELEMENT_WIDTH_HEADER = "Weightcast-Element-Width";
 

@@ -76,7 +76,7 @@ public final class RegistryMapper {
         .setRack(n.rack()).setModel(n.model()).setVersion(n.version())
         .setState(NodeVersionState.valueOf(n.state().name())).setChunksDone(n.chunksDone())
         .setChunksTotal(n.chunksTotal()).setBytesDone(n.bytesDone())
-        .setBytesTotal(n.bytesTotal()).setLastError(n.lastError()).setServeUrl(n.serveUrl())
+        .setBytesTotal(n.bytesTotal()).setBytesReused(n.bytesReused()).setLastError(n.lastError()).setServeUrl(n.serveUrl())
         .setCurrent(n.current()).build();
   }
 
@@ -91,7 +91,7 @@ public final class RegistryMapper {
     try {
       return new NodeProgress(p.getNodeId(), p.getZone(), p.getRack(), p.getModel(),
           p.getVersion(), state, p.getChunksDone(), p.getChunksTotal(), p.getBytesDone(),
-          p.getBytesTotal(), p.getLastError(), p.getServeUrl(), p.getCurrent(), receivedAtMs);
+          p.getBytesTotal(), p.getBytesReused(), p.getLastError(), p.getServeUrl(), p.getCurrent(), receivedAtMs);
     } catch (IllegalArgumentException | InvalidManifest e) {
       throw new InvalidArgument("invalid progress report: " + e.getMessage(), e);
     }

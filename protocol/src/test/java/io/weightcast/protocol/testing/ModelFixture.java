@@ -67,10 +67,13 @@ public final class ModelFixture {
     }
   }
 
-  /** Scans {@code dir} and chunks it, as the release pipeline does. */
+  /**
+   * Scans {@code dir} and chunks it at fixed offsets (so every shard ends in an odd-sized chunk,
+   * which the tests rely on); tensor-aware chunking has its own tests (TensorChunkPlanTest).
+   */
   public static Manifest manifestOf(Path dir, String model, String version, long chunkSize) {
     List<ModelDirectory.LocalFile> files = ModelDirectory.scan(dir);
-    return new Chunker(chunkSize).manifest(model, version, files, ForkJoinPool.commonPool(),
+    return new Chunker(chunkSize, Chunker.Mode.FIXED).manifest(model, version, files, ForkJoinPool.commonPool(),
         n -> { });
   }
 

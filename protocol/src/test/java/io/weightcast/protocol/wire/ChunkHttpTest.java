@@ -28,5 +28,6 @@ class ChunkHttpTest {
     assertEquals("Weightcast-Codec", ChunkHttp.CODEC_HEADER);
     assertEquals("Weightcast-Raw-Length", ChunkHttp.RAW_LENGTH_HEADER);
     assertEquals("Weightcast-Frame-Length", ChunkHttp.FRAME_LENGTH_HEADER);
+    assertEquals("Weightcast-Element-Width", ChunkHttp.ELEMENT_WIDTH_HEADER);
   }
 }

@@ -74,7 +74,7 @@ public final class RegistryRoutes {
         .put("committed", core.catalog().find(model, version).isPresent())
         .put("totals", new JsonObject().put("nodes", t.nodes()).put("active", t.active())
             .put("failed", t.failed()).put("bytesDone", t.bytesDone())
-            .put("bytesTotal", t.bytesTotal()))
+            .put("bytesTotal", t.bytesTotal()).put("bytesReused", t.bytesReused()))
         .put("nodes", nodes));
   }
 

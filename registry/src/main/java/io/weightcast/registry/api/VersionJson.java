@@ -40,7 +40,8 @@ final class VersionJson {
     return new JsonObject().put("node", n.nodeId()).put("zone", n.zone()).put("rack", n.rack())
         .put("state", n.state().name().toLowerCase()).put("chunksDone", n.chunksDone())
         .put("chunksTotal", n.chunksTotal()).put("bytesDone", n.bytesDone())
-        .put("bytesTotal", n.bytesTotal()).put("current", n.current())
+        .put("bytesTotal", n.bytesTotal()).put("bytesReused", n.bytesReused())
+        .put("current", n.current())
         .put("lastError", n.lastError()).put("serveUrl", n.serveUrl())
         .put("reportedAt", Instant.ofEpochMilli(n.reportedAtMs()).toString());
   }

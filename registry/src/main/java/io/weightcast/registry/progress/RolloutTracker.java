@@ -12,8 +12,9 @@ import java.util.Map;
  * context. Reports are last-writer-wins per (model, version, node).
  */
 public final class RolloutTracker {
-  /** Totals over the nodes of one rollout. */
-  public record Totals(int nodes, int active, int failed, long bytesDone, long bytesTotal) {}
+  /** Totals over the nodes of one rollout; {@code bytesReused} is part of {@code bytesDone}. */
+  public record Totals(int nodes, int active, int failed, long bytesDone, long bytesTotal,
+      long bytesReused) {}
 
   private final Map<String, Map<String, NodeProgress>> byVersion = new HashMap<>();
 
@@ -35,14 +36,16 @@ public final class RolloutTracker {
     int failed = 0;
     long done = 0;
     long total = 0;
+    long reused = 0;
     List<NodeProgress> nodes = nodes(model, version);
     for (NodeProgress n : nodes) {
       active += n.state() == NodeProgress.State.ACTIVE ? 1 : 0;
       failed += n.state() == NodeProgress.State.FAILED ? 1 : 0;
       done += n.bytesDone();
       total += n.bytesTotal();
+      reused += n.bytesReused();
     }
-    return new Totals(nodes.size(), active, failed, done, total);
+    return new Totals(nodes.size(), active, failed, done, total, reused);
   }
 
   private static String key(String model, String version) {
