@@ -3,6 +3,8 @@ package io.weightcast.agent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.weightcast.agent.control.PolicyApplier;
+import io.weightcast.agent.control.PolicyGate;
 import io.weightcast.agent.fetch.BufferPool;
 import io.weightcast.agent.fetch.ChunkFetcher;
 import io.weightcast.agent.fetch.SourceList;
@@ -45,6 +47,7 @@ public final class AgentVerticle extends VerticleBase {
   private AnnouncementWatcher watcher;
   private AgentChunkServer server;
   private final HeldChunks held;
+  private final PolicyGate gate = PolicyGate.open();
 
   public AgentVerticle(AgentConfig config) {
     this.config = config;
@@ -70,11 +73,13 @@ public final class AgentVerticle extends VerticleBase {
               config.rack(), serveUrl()), sources::get, config.stallTimeoutMs());
           held.digests().forEach(d -> topology.held(d, null));
           RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, sources, state,
-              reporter, held::add, held::remove, serveUrl(), topology, held::addStaged);
+              reporter, held::add, held::remove, serveUrl(), topology, held::addStaged, gate);
           queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
               config.retryFailedMs());
+          PolicyApplier policies = new PolicyApplier(gate, disk, config.dataDir(), state,
+              reporter, registry, queue::fetch);
           watcher = new AnnouncementWatcher(vertx, registry, config.models(), position,
-              queue::submit);
+              queue::submit, policies::apply);
           sources.start();
           watcher.start();
           LOG.info("agent {} ({}/{}) serving chunks at {}, data {}", config.nodeId(),

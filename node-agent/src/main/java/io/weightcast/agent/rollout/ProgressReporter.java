@@ -36,6 +36,17 @@ public final class ProgressReporter {
     String key = p.model() + "/" + p.version();
     NodeProgress before = latest.put(key, p);
     unsent.put(key, p);
+    if (p.current()) {
+      // One version per model is current: the others of the model no longer are.
+      for (Map.Entry<String, NodeProgress> e : latest.entrySet()) {
+        NodeProgress o = e.getValue();
+        if (o.current() && o.model().equals(p.model()) && !e.getKey().equals(key)) {
+          NodeProgress off = o.with(o.state(), false, p.reportedAtMs());
+          e.setValue(off);
+          unsent.put(e.getKey(), off);
+        }
+      }
+    }
     if (before == null || before.state() != p.state() || before.current() != p.current()) {
       flush();
     }

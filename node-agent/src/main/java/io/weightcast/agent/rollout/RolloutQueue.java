@@ -40,6 +40,14 @@ public final class RolloutQueue {
     enqueue(v);
   }
 
+  /**
+   * Runs a version an operator wants (a pinned or rolled-back-to version this node does not hold),
+   * after the model's running rollout; it does not move the watch position.
+   */
+  public void fetch(CommittedVersion v) {
+    enqueue(v);
+  }
+
   private void enqueue(CommittedVersion v) {
     String model = v.manifest().model();
     Future<Void> tail = tails.getOrDefault(model, Future.succeededFuture());

@@ -112,11 +112,15 @@ public final class RegistryGrpcEndpoint extends RegistryService {
       Announcer.Subscription sub = core.announcer().subscribe(msg.getFromSequence(),
           msg.getModelsList(), v -> request.response().write(
               Announcement.newBuilder().setVersion(RegistryMapper.toProto(v)).build()));
+      // Then every watched model's policy, now and on each change (full state: idempotent).
+      Runnable policies = core.control().watch(msg.getModelsList(), p -> request.response()
+          .write(Announcement.newBuilder().setPolicy(RegistryMapper.toProto(p)).build()));
       // Heartbeats keep a quiet stream distinguishable from a dead connection (see the proto).
       long heartbeat = vertx.setPeriodic(HEARTBEAT_MS,
           t -> request.response().write(Announcement.getDefaultInstance()));
       Runnable end = () -> {
         sub.cancel();
+        policies.run();
         vertx.cancelTimer(heartbeat);
       };
       request.errorHandler(error -> end.run());

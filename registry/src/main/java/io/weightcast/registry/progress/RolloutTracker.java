@@ -8,18 +8,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The latest progress report of each node for each version. Confined to the registry verticle's
- * context. Reports are last-writer-wins per (model, version, node).
+ * The latest progress report of each node for each version, and each node's recent rate. Confined
+ * to the registry verticle's context. Reports are last-writer-wins per (model, version, node).
  */
 public final class RolloutTracker {
   /** Totals over the nodes of one rollout. */
   public record Totals(int nodes, int active, int failed, long bytesDone, long bytesTotal) {}
 
   private final Map<String, Map<String, NodeProgress>> byVersion = new HashMap<>();
+  private final Map<String, RateWindow> rates = new HashMap<>();
 
   public void report(NodeProgress progress) {
     byVersion.computeIfAbsent(key(progress.model(), progress.version()), k -> new HashMap<>())
         .put(progress.nodeId(), progress);
+    rates.computeIfAbsent(key(progress.model(), progress.version()) + "/" + progress.nodeId(),
+        k -> new RateWindow()).add(progress.reportedAtMs(), progress.bytesDone());
   }
 
   /** Reports for one version, sorted by node id. */
@@ -28,6 +31,21 @@ public final class RolloutTracker {
         byVersion.getOrDefault(key(model, version), Map.of()).values());
     out.sort(Comparator.comparing(NodeProgress::nodeId));
     return out;
+  }
+
+  /** Every report of every version, sorted by node id, then model and version. */
+  public List<NodeProgress> all() {
+    List<NodeProgress> out = new ArrayList<>();
+    byVersion.values().forEach(m -> out.addAll(m.values()));
+    out.sort(Comparator.comparing(NodeProgress::nodeId).thenComparing(NodeProgress::model)
+        .thenComparing(NodeProgress::version));
+    return out;
+  }
+
+  /** Bytes/s of a node on a version over its recent reports ({@link RateWindow}). */
+  public double rate(NodeProgress p) {
+    RateWindow w = rates.get(key(p.model(), p.version()) + "/" + p.nodeId());
+    return w == null ? 0 : w.rate();
   }
 
   public Totals totals(String model, String version) {
