@@ -76,8 +76,8 @@ public final class AgentVerticle extends VerticleBase {
               reporter, held::add, held::remove, serveUrl(), topology, held::addStaged, gate);
           queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
               config.retryFailedMs());
-          PolicyApplier policies = new PolicyApplier(gate, disk, config.dataDir(), state,
-              reporter, registry, queue::fetch);
+          PolicyApplier policies = new PolicyApplier(gate, disk, config, serveUrl(),
+              state, reporter, registry, queue::fetch);
           watcher = new AnnouncementWatcher(vertx, registry, config.models(), position,
               queue::submit, policies::apply);
           sources.start();

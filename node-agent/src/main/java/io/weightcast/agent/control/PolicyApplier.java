@@ -32,16 +32,21 @@ public final class PolicyApplier {
   private final PolicyGate gate;
   private final WorkerExecutor disk;
   private final Path dataDir;
+  private final io.weightcast.agent.AgentConfig config;
+  private final String serveUrl;
   private final AgentState state;
   private final ProgressReporter reporter;
   private final RegistryConnection registry;
   private final Consumer<CommittedVersion> fetch;
 
-  public PolicyApplier(PolicyGate gate, WorkerExecutor disk, Path dataDir, AgentState state,
-      ProgressReporter reporter, RegistryConnection registry, Consumer<CommittedVersion> fetch) {
+  public PolicyApplier(PolicyGate gate, WorkerExecutor disk, io.weightcast.agent.AgentConfig config,
+      String serveUrl, AgentState state, ProgressReporter reporter, RegistryConnection registry,
+      Consumer<CommittedVersion> fetch) {
     this.gate = gate;
     this.disk = disk;
-    this.dataDir = dataDir;
+    this.config = config;
+    this.serveUrl = serveUrl;
+    this.dataDir = config.dataDir();
     this.state = state;
     this.reporter = reporter;
     this.registry = registry;
@@ -57,9 +62,9 @@ public final class PolicyApplier {
     String model = policy.model();
     String version = target.get();
     disk.executeBlocking(() -> switchTo(model, version), true)
-        .compose(outcome -> switch (outcome) {
+        .compose(done -> switch (done.outcome()) {
           case SWITCHED -> {
-            markCurrent(model, version);
+            markCurrent(model, version, done.version());
             yield Future.succeededFuture();
           }
           case MISSING -> registry.getManifest(model, version).map(v -> {
@@ -75,33 +80,41 @@ public final class PolicyApplier {
 
   private enum Outcome { ALREADY, SWITCHED, MISSING }
 
+  /** What a switch did; {@code version} is the activated one's manifest when known. */
+  private record Switch(Outcome outcome, CommittedVersion version) {}
+
   /** Blocking: activates the target if held. The gate re-checks it, so a newer policy wins. */
-  private Outcome switchTo(String model, String version) throws Exception {
+  private Switch switchTo(String model, String version) throws Exception {
     if (ModelStore.currentVersion(dataDir, model).map(version::equals).orElse(false)) {
-      return Outcome.ALREADY;
+      return new Switch(Outcome.ALREADY, null);
     }
     if (!Files.isDirectory(dataDir.resolve("models").resolve(model).resolve(version))
         || !ModelStore.versions(dataDir, model).contains(version)) {
-      return Outcome.MISSING;
+      return new Switch(Outcome.MISSING, null);
     }
     if (!gate.mayActivate(model, version, true)) {
-      return Outcome.ALREADY;
+      return new Switch(Outcome.ALREADY, null);
     }
     ModelStore.activate(dataDir, model, version);
-    List<CommittedVersion> held = state.manifests();
-    held.stream().filter(v -> v.manifest().model().equals(model)
-            && v.manifest().version().equals(version)).findFirst()
-        .ifPresent(v -> state.saveActiveSequence(model, v.sequence()));
+    Optional<CommittedVersion> held = state.manifests().stream()
+        .filter(v -> v.manifest().model().equals(model) && v.manifest().version().equals(version))
+        .findFirst();
+    held.ifPresent(v -> state.saveActiveSequence(model, v.sequence()));
     LOG.info("{}: current is now {} (operators' policy)", model, version);
-    return Outcome.SWITCHED;
+    return new Switch(Outcome.SWITCHED, held.orElse(null));
   }
 
-  private void markCurrent(String model, String version) {
+  /** Reports the target as current (the reporter clears the flag of the model's others). */
+  private void markCurrent(String model, String version, CommittedVersion v) {
     long now = System.currentTimeMillis();
-    for (NodeProgress p : List.copyOf(reporter.latest())) {
-      if (p.model().equals(model) && p.version().equals(version) && !p.current()) {
-        reporter.update(p.with(p.state(), true, now));
-      }
+    Optional<NodeProgress> known = reporter.latest().stream()
+        .filter(p -> p.model().equals(model) && p.version().equals(version)).findFirst();
+    if (known.isPresent()) {
+      reporter.update(known.get().with(NodeProgress.State.ACTIVE, true, now));
+    } else if (v != null) {
+      reporter.update(new NodeProgress(config.nodeId(), config.zone(), config.rack(), model,
+          version, NodeProgress.State.ACTIVE, v.manifest().chunkCount(), v.manifest().chunkCount(),
+          v.manifest().totalBytes(), v.manifest().totalBytes(), "", serveUrl, true, now));
     }
   }
 }
