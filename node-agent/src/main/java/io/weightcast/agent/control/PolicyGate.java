@@ -43,15 +43,23 @@ public final class PolicyGate {
   }
 
   /**
-   * Whether a version just completed may become current: with a policy carrying a target, only
-   * the target; without one, when it is at least as new as the active one ({@code newest}).
+   * Whether a version just completed may become current. Pinned: only the pin. Otherwise a
+   * withdrawn version never; the target always; another version when it is at least as new as the
+   * active one ({@code newest}), so a node still gets the best version it can while the target is
+   * paused or on its way. Without a policy: {@code newest}.
    */
   public boolean mayActivate(String model, String version, boolean newest) {
     ModelPolicy p = policies.get(model);
-    if (p == null || p.target().isEmpty()) {
+    if (p == null) {
       return newest;
     }
-    return p.target().get().equals(version);
+    if (p.pinned().isPresent()) {
+      return p.pinned().get().equals(version);
+    }
+    if (p.withdrawn().contains(version)) {
+      return false;
+    }
+    return newest || p.target().map(version::equals).orElse(false);
   }
 
   /**
