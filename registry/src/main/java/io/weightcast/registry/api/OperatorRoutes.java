@@ -49,8 +49,7 @@ final class OperatorRoutes {
       core.control().actions().forEach(a -> out.add(ControlStore.json(a)));
       json(ctx, new JsonObject().put("actions", out));
     });
-    router.get("/v1/models/:model/policy").handler(ctx -> json(ctx,
-        PolicyJson.json(core.control().policy(ctx.pathParam("model")))));
+    router.get("/v1/models/:model/policy").handler(this::policy);
     router.get("/v1/events").handler(events::handle);
     router.post("/v1/models/:model/pin").handler(BodyHandler.create().setBodyLimit(4096))
         .handler(ctx -> control(ctx, who -> core.control().pin(ctx.pathParam("model"),
@@ -64,6 +63,15 @@ final class OperatorRoutes {
     router.post("/v1/rollouts/:model/:version/resume").handler(ctx -> control(ctx,
         who -> core.control().pause(ctx.pathParam("model"), ctx.pathParam("version"), false,
             who)));
+  }
+
+  private void policy(RoutingContext ctx) {
+    String model = ctx.pathParam("model");
+    if (!core.catalog().models().containsKey(model)) {
+      ctx.fail(new io.weightcast.protocol.failure.NotFound("no model " + model));
+      return;
+    }
+    json(ctx, PolicyJson.json(core.control().policy(model)));
   }
 
   private void control(RoutingContext ctx, Function<String, Future<ModelPolicy>> action) {

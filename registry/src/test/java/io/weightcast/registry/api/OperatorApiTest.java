@@ -101,6 +101,7 @@ class OperatorApiTest {
   @Test
   void controlActionsChangeThePolicyAreAuditedAndRefuseImpossibleOnes() {
     assertEquals("v3", policy().getString("target"));
+    assertEquals(404, call(HttpMethod.GET, "/v1/models/nope/policy", null, null).status());
     Reply pin = call(HttpMethod.POST, "/v1/models/m/pin", new JsonObject().put("version", "v1"),
         "alice");
     assertEquals(200, pin.status(), pin.body().encode());
