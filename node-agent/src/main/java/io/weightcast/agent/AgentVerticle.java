@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class AgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
   private static final long SOURCES_REFRESH_MS = 10_000;
+  private static final long FREE_DISK_MS = 10_000;
+  private long diskTimer = -1;
 
   private final AgentConfig config;
   private WorkerExecutor disk;
@@ -82,6 +84,8 @@ public final class AgentVerticle extends VerticleBase {
               queue::submit, policies::apply);
           sources.start();
           watcher.start();
+          measureFreeDisk();
+          diskTimer = vertx.setPeriodic(FREE_DISK_MS, t -> measureFreeDisk());
           LOG.info("agent {} ({}/{}) serving chunks at {}, data {}", config.nodeId(),
               config.zone(), config.rack(), serveUrl(), config.dataDir());
         });
@@ -115,6 +119,13 @@ public final class AgentVerticle extends VerticleBase {
     return state.watchPosition();
   }
 
+  /** Free bytes of the data filesystem, measured on the disk pool, reported with progress. */
+  private void measureFreeDisk() {
+    disk.executeBlocking(() -> Files.getFileStore(config.dataDir()).getUsableSpace(), false)
+        .onSuccess(reporter::freeBytes)
+        .onFailure(e -> LOG.debug("cannot measure free disk: {}", e.getMessage()));
+  }
+
   private void savePosition(AgentState state, long position) {
     disk.executeBlocking(() -> {
       state.saveWatchPosition(position);
@@ -125,6 +136,7 @@ public final class AgentVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (watcher != null) {
+      vertx.cancelTimer(diskTimer);
       watcher.stop();
       sources.stop();
       queue.stop();

@@ -24,6 +24,7 @@ public final class ProgressReporter {
   private final long timer;
   private final Vertx vertx;
   private boolean warned;
+  private long freeBytes;
 
   public ProgressReporter(Vertx vertx, RegistryConnection registry) {
     this.vertx = vertx;
@@ -59,7 +60,7 @@ public final class ProgressReporter {
 
   public void flush() {
     for (NodeProgress p : unsent.values()) {
-      registry.reportProgress(p).onComplete(ar -> {
+      registry.reportProgress(p, freeBytes).onComplete(ar -> {
         if (ar.failed() && !warned) {
           warned = true;
           LOG.warn("cannot report progress to the registry: {}", ar.cause().getMessage());
@@ -69,6 +70,11 @@ public final class ProgressReporter {
       });
     }
     unsent.clear();
+  }
+
+  /** Free bytes on the data filesystem, sent with the next reports (measured by the caller). */
+  public void freeBytes(long bytes) {
+    freeBytes = bytes;
   }
 
   public void stop() {

@@ -121,6 +121,12 @@ public final class RegistryConnection implements AutoCloseable {
     return unary(RegistryGrpcClient.ReportProgress, RegistryMapper.toProto(progress)).mapEmpty();
   }
 
+  /** Like {@link #reportProgress(NodeProgress)}, with the node's free disk bytes (0: unknown). */
+  public Future<Void> reportProgress(NodeProgress progress, long freeBytes) {
+    return unary(RegistryGrpcClient.ReportProgress, RegistryMapper.toProto(progress).toBuilder()
+        .setFreeBytes(Math.max(0, freeBytes)).build()).mapEmpty();
+  }
+
   /**
    * Watches announcements after {@code fromSequence}, delivering each to {@code onAnnouncement}
    * on this caller's context, in sequence order. An announcement that fails to decode fails the

@@ -143,7 +143,8 @@ final class OperatorRoutes {
     for (NodeProgress p : core.rollouts().all()) {
       JsonObject n = byNode.computeIfAbsent(p.nodeId(), id -> new JsonObject().put("node", id)
           .put("zone", p.zone()).put("rack", p.rack()).put("serveUrl", p.serveUrl())
-          .put("lastReportMs", 0L).put("versions", new JsonArray()));
+          .put("freeBytes", core.rollouts().freeBytes(id)).put("lastReportMs", 0L)
+          .put("versions", new JsonArray()));
       n.put("lastReportMs", Math.max(n.getLong("lastReportMs"), p.reportedAtMs()));
       n.getJsonArray("versions").add(new JsonObject().put("model", p.model())
           .put("version", p.version()).put("state", p.state().name().toLowerCase())

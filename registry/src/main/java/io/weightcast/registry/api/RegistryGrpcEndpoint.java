@@ -92,6 +92,7 @@ public final class RegistryGrpcEndpoint extends RegistryService {
   public Future<ReportProgressResponse> reportProgress(ReportProgressRequest request) {
     return mapped("ReportProgress", () -> {
       core.report(RegistryMapper.fromProto(request, System.currentTimeMillis()));
+      core.rollouts().freeBytes(request.getNodeId(), request.getFreeBytes());
       return Future.succeededFuture(ReportProgressResponse.getDefaultInstance());
     });
   }

@@ -17,6 +17,7 @@ public final class RolloutTracker {
 
   private final Map<String, Map<String, NodeProgress>> byVersion = new HashMap<>();
   private final Map<String, RateWindow> rates = new HashMap<>();
+  private final Map<String, Long> freeBytes = new HashMap<>();
 
   public void report(NodeProgress progress) {
     byVersion.computeIfAbsent(key(progress.model(), progress.version()), k -> new HashMap<>())
@@ -40,6 +41,18 @@ public final class RolloutTracker {
     out.sort(Comparator.comparing(NodeProgress::nodeId).thenComparing(NodeProgress::model)
         .thenComparing(NodeProgress::version));
     return out;
+  }
+
+  /** The free disk bytes a node reported last; 0 (unknown) is not recorded. */
+  public void freeBytes(String nodeId, long bytes) {
+    if (bytes > 0) {
+      freeBytes.put(nodeId, bytes);
+    }
+  }
+
+  /** The node's last reported free disk bytes, or null when it never reported any. */
+  public Long freeBytes(String nodeId) {
+    return freeBytes.get(nodeId);
   }
 
   /** Bytes/s of a node on a version over its recent reports ({@link RateWindow}). */

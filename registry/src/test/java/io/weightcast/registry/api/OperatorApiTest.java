@@ -95,6 +95,7 @@ class OperatorApiTest {
     JsonObject nodes = call(HttpMethod.GET, "/v1/nodes", null, null).body();
     JsonObject n1 = nodes.getJsonArray("nodes").getJsonObject(0);
     assertEquals("n1", n1.getString("node"));
+    assertEquals(5_000_000L, n1.getLong("freeBytes"));
     assertEquals("v3", n1.getJsonArray("versions").getJsonObject(0).getString("version"));
   }
 
@@ -222,7 +223,8 @@ class OperatorApiTest {
   private void report(String node, String zone, String rack, State state, long done, long total,
       String error) {
     onContext(() -> registry.reportProgress(new NodeProgress(node, zone, rack, "m", "v3", state,
-        done, total, done, total, error, "", state == State.ACTIVE, System.currentTimeMillis())))
+        done, total, done, total, error, "", state == State.ACTIVE, System.currentTimeMillis()),
+        5_000_000L))
         .await();
   }
 
