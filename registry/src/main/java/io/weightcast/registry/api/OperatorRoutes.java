@@ -14,6 +14,7 @@ import io.weightcast.protocol.NodeProgress;
 import io.weightcast.protocol.failure.InvalidArgument;
 import io.weightcast.registry.RegistryCore;
 import io.weightcast.registry.control.ControlStore;
+import io.weightcast.registry.events.PolicyJson;
 import io.weightcast.registry.progress.RolloutSummary;
 import java.util.LinkedHashMap;
 import java.util.List;

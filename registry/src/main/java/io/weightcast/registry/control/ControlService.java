@@ -7,7 +7,7 @@ import io.weightcast.protocol.ModelPolicy;
 import io.weightcast.registry.catalog.VersionCatalog;
 import io.weightcast.registry.events.EventHub;
 import io.weightcast.registry.events.RegistryEvent;
-import io.weightcast.registry.api.PolicyJson;
+import io.weightcast.registry.events.PolicyJson;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package io.weightcast.registry.api;
+package io.weightcast.registry.events;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
