@@ -1,6 +1,7 @@
 package io.weightcast.deploy;
 
 import io.weightcast.deploy.cli.AgentCommand;
+import io.weightcast.deploy.cli.ControlCommands;
 import io.weightcast.deploy.cli.DemoCommand;
 import io.weightcast.deploy.cli.DistributorCommand;
 import io.weightcast.deploy.cli.PushCommand;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
     description = "Gets model weights onto fleets of GPU hosts fast, verified and atomically.",
     subcommands = {RegistryCommand.class, DistributorCommand.class, AgentCommand.class,
         PushCommand.class, VersionsCommand.class, StatusCommand.class, WaitCommand.class,
-        DemoCommand.class})
+        DemoCommand.class, ControlCommands.Pin.class, ControlCommands.Unpin.class,
+        ControlCommands.Rollback.class, ControlCommands.Pause.class, ControlCommands.Resume.class})
 public final class WeightcastMain implements Runnable {
   @Override
   public void run() {

@@ -3,6 +3,8 @@ package io.weightcast.agent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.weightcast.agent.control.PolicyApplier;
+import io.weightcast.agent.control.PolicyGate;
 import io.weightcast.agent.fetch.BufferPool;
 import io.weightcast.agent.fetch.ChunkFetcher;
 import io.weightcast.agent.fetch.SourceList;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class AgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
   private static final long SOURCES_REFRESH_MS = 10_000;
+  private static final long FREE_DISK_MS = 10_000;
+  private long diskTimer = -1;
 
   private final AgentConfig config;
   private WorkerExecutor disk;
@@ -45,6 +49,7 @@ public final class AgentVerticle extends VerticleBase {
   private AnnouncementWatcher watcher;
   private AgentChunkServer server;
   private final HeldChunks held;
+  private final PolicyGate gate = PolicyGate.open();
 
   public AgentVerticle(AgentConfig config) {
     this.config = config;
@@ -71,13 +76,17 @@ public final class AgentVerticle extends VerticleBase {
           held.digests().forEach(d -> topology.held(d, null));
           RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, sources, state,
               reporter, held::add, held::remove, serveUrl(), topology, held::addStaged,
-              held::find);
+              held::find, gate);
           queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
               config.retryFailedMs());
+          PolicyApplier policies = new PolicyApplier(gate, disk, config, serveUrl(),
+              state, reporter, registry, queue::fetch);
           watcher = new AnnouncementWatcher(vertx, registry, config.models(), position,
-              queue::submit);
+              queue::submit, policies::apply);
           sources.start();
           watcher.start();
+          measureFreeDisk();
+          diskTimer = vertx.setPeriodic(FREE_DISK_MS, t -> measureFreeDisk());
           LOG.info("agent {} ({}/{}) serving chunks at {}, data {}", config.nodeId(),
               config.zone(), config.rack(), serveUrl(), config.dataDir());
         });
@@ -111,6 +120,13 @@ public final class AgentVerticle extends VerticleBase {
     return state.watchPosition();
   }
 
+  /** Free bytes of the data filesystem, measured on the disk pool, reported with progress. */
+  private void measureFreeDisk() {
+    disk.executeBlocking(() -> Files.getFileStore(config.dataDir()).getUsableSpace(), false)
+        .onSuccess(reporter::freeBytes)
+        .onFailure(e -> LOG.debug("cannot measure free disk: {}", e.getMessage()));
+  }
+
   private void savePosition(AgentState state, long position) {
     disk.executeBlocking(() -> {
       state.saveWatchPosition(position);
@@ -121,6 +137,7 @@ public final class AgentVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (watcher != null) {
+      vertx.cancelTimer(diskTimer);
       watcher.stop();
       sources.stop();
       queue.stop();

@@ -11,7 +11,7 @@ public record NodeProgress(String nodeId, String zone, String rack, String model
     long bytesReused, String lastError, String serveUrl, boolean current, long reportedAtMs) {
 
   /** Lifecycle of a version on a node. */
-  public enum State { QUEUED, FETCHING, VERIFYING, ACTIVE, FAILED }
+  public enum State { QUEUED, FETCHING, VERIFYING, ACTIVE, FAILED, PAUSED }
 
   public NodeProgress {
     Objects.requireNonNull(nodeId, "nodeId");
@@ -32,5 +32,11 @@ public record NodeProgress(String nodeId, String zone, String rack, String model
     }
     lastError = lastError == null ? "" : lastError;
     serveUrl = serveUrl == null ? "" : serveUrl;
+  }
+
+  /** The same report with another state and {@code current} flag, stamped at {@code atMs}. */
+  public NodeProgress with(State newState, boolean isCurrent, long atMs) {
+    return new NodeProgress(nodeId, zone, rack, model, version, newState, chunksDone, chunksTotal,
+        bytesDone, bytesTotal, bytesReused, lastError, serveUrl, isCurrent, atMs);
   }
 }

@@ -9,6 +9,11 @@ import io.weightcast.protocol.NodeProgress;
 import io.weightcast.protocol.wire.RegistryConnection.Published;
 import io.weightcast.registry.catalog.DistributorLeases;
 import io.weightcast.registry.catalog.VersionCatalog;
+import io.weightcast.registry.control.ControlService;
+import io.weightcast.registry.control.ControlStore;
+import io.weightcast.registry.events.EventHub;
+import io.weightcast.registry.events.EventJson;
+import io.weightcast.registry.events.RegistryEvent;
 import io.weightcast.registry.progress.RolloutTracker;
 import io.weightcast.registry.store.VersionLog;
 import io.weightcast.registry.watch.Announcer;
@@ -34,6 +39,8 @@ public final class RegistryCore {
   private final DistributorLeases leases;
   private final RolloutTracker rollouts = new RolloutTracker();
   private Future<?> commitTail = Future.succeededFuture();
+  private final EventHub events = new EventHub();
+  private ControlService control;
 
   public RegistryCore(Vertx vertx, VersionLog log, WorkerExecutor logWorker) {
     this.log = log;
@@ -85,6 +92,33 @@ public final class RegistryCore {
 
   public void report(NodeProgress progress) {
     rollouts.report(progress);
+    events.publish(new RegistryEvent("progress",
+        EventJson.progress(progress, rollouts.rate(progress))));
+  }
+
+  /**
+   * Loads the operators' control state from {@code dataDir} and follows new versions: each is
+   * published as a {@code version} event, and its model's policy is re-sent once every watcher
+   * has the announcement (next turn of the context).
+   */
+  public Future<Void> openControl(Vertx vertx, java.nio.file.Path dataDir) {
+    return ControlService.open(new ControlStore(dataDir), logWorker, catalog, events)
+        .map(c -> {
+          control = c;
+          announcer.subscribe(catalog.lastSequence(), java.util.List.of(), v -> {
+            events.publish(new RegistryEvent("version", EventJson.version(v)));
+            vertx.runOnContext(x -> c.published(v));
+          });
+          return null;
+        });
+  }
+
+  public ControlService control() {
+    return control;
+  }
+
+  public EventHub events() {
+    return events;
   }
 
   public VersionCatalog catalog() {

@@ -38,6 +38,9 @@ public final class RegistryVerticle extends VerticleBase {
     return logWorker.executeBlocking(() -> VersionLog.open(config.dataDir()))
         .compose(log -> {
           core = new RegistryCore(vertx, log, logWorker);
+          return core.openControl(vertx, config.dataDir());
+        })
+        .compose(opened -> {
           GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
               .setMaxMessageSize(RegistryConnection.MAX_MESSAGE_BYTES));
           new RegistryGrpcEndpoint(vertx, core).bind(grpc);

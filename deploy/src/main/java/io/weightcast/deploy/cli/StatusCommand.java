@@ -2,13 +2,7 @@ package io.weightcast.deploy.cli;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.weightcast.protocol.wire.Endpoints;
 import io.weightcast.protocol.wire.Sizes;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,12 +10,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code weightcast status [MODEL [VERSION]]}: rollout progress from the registry's REST API: per
- * node state and bytes for one version, or every version's totals. {@code --watch} redraws.
+ * {@code weightcast status [MODEL [VERSION]]}: rollout progress from the registry's REST API:
+ * every rollout's totals, or for MODEL VERSION a progress bar per zone and rack, the slowest
+ * nodes and the errors. {@code --watch} redraws every 2 s, {@code --json} prints the JSON.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show rollout progress: every version, or per node for MODEL VERSION.")
+    description = "Show rollout progress: every rollout, or per zone/rack for MODEL VERSION.")
 public final class StatusCommand implements Callable<Integer> {
+  private static final int BAR = 24;
+
   @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL") String model;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "VERSION") String version;
@@ -36,9 +33,9 @@ public final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      RegistryRest rest = new RegistryRest(registry, null);
       do {
-        String out = render(http);
+        String out = render(rest);
         if (watch) {
           System.out.print("\u001b[H\u001b[2J");
         }
@@ -51,63 +48,100 @@ public final class StatusCommand implements Callable<Integer> {
     });
   }
 
-  private String render(HttpClient http) throws Exception {
+  private String render(RegistryRest rest) throws Exception {
     if (model != null && version != null) {
-      JsonObject r = get(http, "/v1/rollouts/" + model + "/" + version);
+      JsonObject r = rest.get("/v1/rollouts/" + model + "/" + version);
       return json ? r.encodePrettily() : rollout(r);
     }
-    JsonObject models = get(http, "/v1/models");
     JsonArray rows = new JsonArray();
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-24s %-16s %6s %7s %7s %s%n",
-        "MODEL", "VERSION", "NODES", "ACTIVE", "FAILED", "BYTES"));
-    for (Object o : models.getJsonArray("models")) {
-      String m = ((JsonObject) o).getString("model");
-      if (model != null && !model.equals(m)) {
-        continue;
-      }
-      for (Object v : get(http, "/v1/models/" + m + "/versions").getJsonArray("versions")) {
-        String ver = ((JsonObject) v).getString("version");
-        JsonObject r = get(http, "/v1/rollouts/" + m + "/" + ver);
+    for (Object o : rest.get("/v1/rollouts").getJsonArray("rollouts")) {
+      JsonObject r = (JsonObject) o;
+      if (model == null || model.equals(r.getString("model"))) {
         rows.add(r);
-        JsonObject t = r.getJsonObject("totals");
-        sb.append(String.format(Locale.ROOT, "%-24s %-16s %6d %7d %7d %s / %s%n", m, ver,
-            t.getInteger("nodes"), t.getInteger("active"), t.getInteger("failed"),
-            Sizes.format(t.getLong("bytesDone")), Sizes.format(t.getLong("bytesTotal"))));
       }
     }
-    return json ? new JsonObject().put("rollouts", rows).encodePrettily() : sb.toString().strip();
+    return json ? new JsonObject().put("rollouts", rows).encodePrettily() : overview(rows);
   }
 
-  /** One version: a line per node, slowest (least done) first. */
-  static String rollout(JsonObject r) {
-    JsonObject t = r.getJsonObject("totals");
+  /** One line per rollout. */
+  static String overview(JsonArray rows) {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-        "%s/%s: %d nodes, %d active, %d failed, %s / %s%n", r.getString("model"),
-        r.getString("version"), t.getInteger("nodes"), t.getInteger("active"),
-        t.getInteger("failed"), Sizes.format(t.getLong("bytesDone")),
-        Sizes.format(t.getLong("bytesTotal"))));
-    r.getJsonArray("nodes").stream().map(JsonObject.class::cast)
-        .sorted((a, b) -> Double.compare(done(a), done(b)))
-        .forEach(n -> sb.append(String.format(Locale.ROOT, "  %-16s %-8s %-10s %-9s %5.1f%%  %s%n",
-            n.getString("node"), n.getString("zone"), n.getString("rack"), n.getString("state"),
-            100 * done(n), n.getString("lastError", ""))));
+        "%-24s %-16s %6s %7s %7s  %-9s %-" + (BAR + 7) + "s %s%n", "MODEL", "VERSION", "NODES",
+        "ACTIVE", "FAILED", "STATE", "PROGRESS", "BYTES"));
+    for (Object o : rows) {
+      JsonObject r = (JsonObject) o;
+      JsonObject t = r.getJsonObject("totals");
+      String flags = (r.getBoolean("pinned", false) ? " pinned" : "")
+          + (r.getBoolean("withdrawn", false) ? " withdrawn" : "")
+          + (r.getBoolean("target", false) ? " target" : "");
+      sb.append(String.format(Locale.ROOT, "%-24s %-16s %6d %7d %7d  %-9s %s %s / %s%s%n",
+          r.getString("model"), r.getString("version"), t.getInteger("nodes"),
+          t.getInteger("active"), t.getInteger("failed"), r.getString("state"),
+          bar(t.getLong("bytesDone"), t.getLong("bytesTotal")),
+          Sizes.format(t.getLong("bytesDone")), Sizes.format(t.getLong("bytesTotal")), flags));
+    }
     return sb.toString().strip();
   }
 
-  private static double done(JsonObject n) {
-    long total = n.getLong("bytesTotal", 0L);
-    return total == 0 ? 1.0 : (double) n.getLong("bytesDone", 0L) / total;
+  /** One rollout: headline, a bar per zone and rack, the slowest nodes, the errors. */
+  static String rollout(JsonObject r) {
+    JsonObject t = r.getJsonObject("totals");
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        "%s/%s: %d nodes, %d active, %d failed, %s / %s, %s, %s/s, %s%n", r.getString("model"),
+        r.getString("version"), t.getInteger("nodes"), t.getInteger("active"),
+        t.getInteger("failed"), Sizes.format(t.getLong("bytesDone")),
+        Sizes.format(t.getLong("bytesTotal")), r.getString("state"),
+        Sizes.format(r.getLong("rate", 0L)), eta(r.getDouble("etaSeconds"))));
+    for (Object z : r.getJsonArray("zones", new JsonArray())) {
+      JsonObject zone = (JsonObject) z;
+      long zd = 0;
+      long zt = 0;
+      StringBuilder racks = new StringBuilder();
+      for (Object k : zone.getJsonArray("racks")) {
+        JsonObject rack = (JsonObject) k;
+        zd += rack.getLong("bytesDone");
+        zt += rack.getLong("bytesTotal");
+        racks.append(String.format(Locale.ROOT, "    rack %-14s %s %3d nodes%n",
+            rack.getString("rack"), bar(rack.getLong("bytesDone"), rack.getLong("bytesTotal")),
+            rack.getJsonArray("nodes").size()));
+      }
+      sb.append(String.format(Locale.ROOT, "  zone %-16s %s%n", zone.getString("zone"),
+          bar(zd, zt))).append(racks);
+    }
+    appendNodes(sb, "slowest", r.getJsonArray("stragglers", new JsonArray()));
+    appendNodes(sb, "errors", r.getJsonArray("errors", new JsonArray()));
+    return sb.toString().strip();
   }
 
-  private JsonObject get(HttpClient http, String path) throws Exception {
-    URI uri = URI.create(Endpoints.baseUrl(registry) + path);
-    HttpResponse<String> resp = http.send(HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    JsonObject body = new JsonObject(resp.body());
-    if (resp.statusCode() != 200) {
-      throw new IllegalStateException("registry answered " + resp.statusCode() + " for " + path
-          + ": " + body.getString("message", resp.body()));
+  private static void appendNodes(StringBuilder sb, String title, JsonArray nodes) {
+    if (nodes.isEmpty()) {
+      return;
     }
-    return body;
+    sb.append("  ").append(title).append(":\n");
+    for (Object o : nodes) {
+      JsonObject n = (JsonObject) o;
+      sb.append(String.format(Locale.ROOT, "    %-16s %-8s %-10s %-9s %s %s/s %s %s%n",
+          n.getString("node"), n.getString("zone"), n.getString("rack"), n.getString("state"),
+          bar(n.getLong("bytesDone"), n.getLong("bytesTotal")),
+          Sizes.format(n.getLong("rate", 0L)), eta(n.getDouble("etaSeconds")),
+          n.getString("lastError", "")));
+    }
+  }
+
+  /** {@code [#########...........]  42%}: BAR characters wide. */
+  static String bar(long done, long total) {
+    double f = total == 0 ? 1.0 : Math.min(1.0, (double) done / total);
+    int full = (int) Math.round(f * BAR);
+    return "[" + "#".repeat(full) + ".".repeat(BAR - full) + "] "
+        + String.format(Locale.ROOT, "%3d%%", (int) Math.floor(f * 100));
+  }
+
+  private static String eta(Double seconds) {
+    if (seconds == null) {
+      return "ETA -";
+    }
+    return seconds < 60 ? String.format(Locale.ROOT, "ETA %.0f s", seconds)
+        : String.format(Locale.ROOT, "ETA %d min %d s", (long) (seconds / 60),
+            Math.round(seconds % 60));
   }
 }

@@ -24,6 +24,7 @@ public final class ProgressReporter {
   private final long timer;
   private final Vertx vertx;
   private boolean warned;
+  private long freeBytes;
 
   public ProgressReporter(Vertx vertx, RegistryConnection registry) {
     this.vertx = vertx;
@@ -36,6 +37,17 @@ public final class ProgressReporter {
     String key = p.model() + "/" + p.version();
     NodeProgress before = latest.put(key, p);
     unsent.put(key, p);
+    if (p.current()) {
+      // One version per model is current: the others of the model no longer are.
+      for (Map.Entry<String, NodeProgress> e : latest.entrySet()) {
+        NodeProgress o = e.getValue();
+        if (o.current() && o.model().equals(p.model()) && !e.getKey().equals(key)) {
+          NodeProgress off = o.with(o.state(), false, p.reportedAtMs());
+          e.setValue(off);
+          unsent.put(e.getKey(), off);
+        }
+      }
+    }
     if (before == null || before.state() != p.state() || before.current() != p.current()) {
       flush();
     }
@@ -48,7 +60,7 @@ public final class ProgressReporter {
 
   public void flush() {
     for (NodeProgress p : unsent.values()) {
-      registry.reportProgress(p).onComplete(ar -> {
+      registry.reportProgress(p, freeBytes).onComplete(ar -> {
         if (ar.failed() && !warned) {
           warned = true;
           LOG.warn("cannot report progress to the registry: {}", ar.cause().getMessage());
@@ -58,6 +70,11 @@ public final class ProgressReporter {
       });
     }
     unsent.clear();
+  }
+
+  /** Free bytes on the data filesystem, sent with the next reports (measured by the caller). */
+  public void freeBytes(long bytes) {
+    freeBytes = bytes;
   }
 
   public void stop() {

@@ -21,6 +21,8 @@ public final class RolloutQueue {
   private final Map<String, Future<Void>> tails = new HashMap<>();
   private final Map<String, Long> newest = new HashMap<>();
   private final TreeSet<Long> pending = new TreeSet<>();
+  /** Sequences queued, running or waiting for a retry: {@link #fetch} leaves those alone. */
+  private final java.util.Set<Long> underway = new java.util.HashSet<>();
   private long highestSeen;
   private boolean stopped;
 
@@ -40,8 +42,19 @@ public final class RolloutQueue {
     enqueue(v);
   }
 
+  /**
+   * Runs a version an operator wants (a pinned or rolled-back-to version this node does not hold),
+   * after the model's running rollout; it does not move the watch position.
+   */
+  public void fetch(CommittedVersion v) {
+    if (!underway.contains(v.sequence())) {
+      enqueue(v);
+    }
+  }
+
   private void enqueue(CommittedVersion v) {
     String model = v.manifest().model();
+    underway.add(v.sequence());
     Future<Void> tail = tails.getOrDefault(model, Future.succeededFuture());
     Future<Void> next = tail.transform(ignored -> new VersionRollout(ctx, v).run());
     tails.put(model, next.transform(ignored -> Future.succeededFuture()));
@@ -49,6 +62,8 @@ public final class RolloutQueue {
       handled(v.sequence());
       if (ar.failed()) {
         scheduleRetry(v);
+      } else {
+        underway.remove(v.sequence());
       }
     });
   }
@@ -57,6 +72,8 @@ public final class RolloutQueue {
     ctx.vertx().setTimer(retryFailedMs, t -> {
       if (!stopped && newest.get(v.manifest().model()) == v.sequence()) {
         enqueue(v);
+      } else {
+        underway.remove(v.sequence());
       }
     });
   }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@code chunksInFlight} at once, decode + verify + write + journal each on the disk pool,
  * retrying a failed chunk from the next source with backoff 250 ms x 2^attempt; (3) finish: force,
  * fsync, rename staging into {@code DATA/models/M/V}; (4) activate if it is the newest version of
- * its model, then apply retention. Confined to the agent verticle's context; the assembly itself
+ * its model (or, under an operator policy, its target), then apply retention. Confined to the agent verticle's context; the assembly itself
  * is touched only on the disk pool.
  */
 public final class VersionRollout {
@@ -94,7 +94,10 @@ public final class VersionRollout {
 
   private Future<Void> fetchOne(ChunkLocation loc, int attempt) {
     String origin = sources.get((loc.chunk().index() + attempt - 1) % sources.size());
-    return transfer.run(loc, origin).recover(e -> retry(loc, attempt, e));
+    // A paused rollout starts no new fetch; chunks already in flight finish.
+    return ctx.gate().whenRunnable(manifest.model(), manifest.version(),
+            () -> report(State.PAUSED))
+        .compose(v -> transfer.run(loc, origin)).recover(e -> retry(loc, attempt, e));
   }
 
   /** A chunk is verified and durable: count it and serve it to peers from staging. */
@@ -132,7 +135,8 @@ public final class VersionRollout {
     String model = manifest.model();
     return ctx.disk().executeBlocking(() -> {
       ctx.state().saveManifest(version);
-      boolean newest = ctx.state().activeSequence(model).orElse(0) <= version.sequence();
+      boolean newest = ctx.gate().mayActivate(model, manifest.version(),
+          ctx.state().activeSequence(model).orElse(0) <= version.sequence());
       if (newest) {
         ModelStore.activate(ctx.config().dataDir(), model, manifest.version());
         ctx.state().saveActiveSequence(model, version.sequence());

@@ -2,6 +2,7 @@ package io.weightcast.agent.watch;
 
 import io.vertx.core.Vertx;
 import io.weightcast.protocol.CommittedVersion;
+import io.weightcast.protocol.ModelPolicy;
 import io.weightcast.protocol.wire.RegistryConnection;
 import java.util.List;
 import java.util.function.Consumer;
@@ -21,6 +22,7 @@ public final class AnnouncementWatcher {
   private final RegistryConnection registry;
   private final List<String> models;
   private final Consumer<CommittedVersion> onVersion;
+  private final Consumer<ModelPolicy> onPolicy;
   private long lastSequence;
   private int failures;
   private boolean stopped;
@@ -29,6 +31,13 @@ public final class AnnouncementWatcher {
 
   public AnnouncementWatcher(Vertx vertx, RegistryConnection registry, List<String> models,
       long fromSequence, Consumer<CommittedVersion> onVersion) {
+    this(vertx, registry, models, fromSequence, onVersion, p -> { });
+  }
+
+  /** Also delivers each model policy message (sent after every replay and on each change). */
+  public AnnouncementWatcher(Vertx vertx, RegistryConnection registry, List<String> models,
+      long fromSequence, Consumer<CommittedVersion> onVersion, Consumer<ModelPolicy> onPolicy) {
+    this.onPolicy = onPolicy;
     this.vertx = vertx;
     this.registry = registry;
     this.models = models;
@@ -58,7 +67,7 @@ public final class AnnouncementWatcher {
     if (stopped) {
       return;
     }
-    registry.watch(lastSequence, models, this::deliver, this::skipInvalid)
+    registry.watch(lastSequence, models, this::deliver, this::skipInvalid, onPolicy)
         .onSuccess(w -> {
           current = w;
           if (failures > 0) {

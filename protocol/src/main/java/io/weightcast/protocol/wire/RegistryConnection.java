@@ -13,6 +13,7 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.Manifest;
+import io.weightcast.protocol.ModelPolicy;
 import io.weightcast.protocol.NodeProgress;
 import io.weightcast.protocol.failure.Unavailable;
 import io.weightcast.protocol.failure.WeightcastFailure;
@@ -34,6 +35,8 @@ import java.util.function.Consumer;
  * has a timeout; failures arrive as typed {@link WeightcastFailure}s.
  */
 public final class RegistryConnection implements AutoCloseable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(RegistryConnection.class);
   /** A watch stream silent this long (3 missed registry heartbeats) is considered dead. */
   public static final long WATCH_SILENCE_MS = 45_000;
   /** Manifests of large models exceed gRPC's 4 MiB default message size. */
@@ -118,6 +121,12 @@ public final class RegistryConnection implements AutoCloseable {
     return unary(RegistryGrpcClient.ReportProgress, RegistryMapper.toProto(progress)).mapEmpty();
   }
 
+  /** Like {@link #reportProgress(NodeProgress)}, with the node's free disk bytes (0: unknown). */
+  public Future<Void> reportProgress(NodeProgress progress, long freeBytes) {
+    return unary(RegistryGrpcClient.ReportProgress, RegistryMapper.toProto(progress).toBuilder()
+        .setFreeBytes(Math.max(0, freeBytes)).build()).mapEmpty();
+  }
+
   /**
    * Watches announcements after {@code fromSequence}, delivering each to {@code onAnnouncement}
    * on this caller's context, in sequence order. An announcement that fails to decode fails the
@@ -136,6 +145,18 @@ public final class RegistryConnection implements AutoCloseable {
   public Future<Watch> watch(long fromSequence, List<String> models,
       Consumer<CommittedVersion> onAnnouncement,
       java.util.function.BiConsumer<Long, RuntimeException> onInvalid) {
+    return watch(fromSequence, models, onAnnouncement, onInvalid, null);
+  }
+
+  /**
+   * Like {@link #watch(long, List, Consumer, java.util.function.BiConsumer)}, and delivers each
+   * model policy message to {@code onPolicy} (null ignores them; one that fails to decode is
+   * dropped: the next carries the full state again).
+   */
+  public Future<Watch> watch(long fromSequence, List<String> models,
+      Consumer<CommittedVersion> onAnnouncement,
+      java.util.function.BiConsumer<Long, RuntimeException> onInvalid,
+      Consumer<ModelPolicy> onPolicy) {
     WatchVersionsRequest request = WatchVersionsRequest.newBuilder()
         .setFromSequence(fromSequence).addAllModels(models).build();
     return client.request(address, RegistryGrpcClient.WatchVersions)
@@ -154,6 +175,16 @@ public final class RegistryConnection implements AutoCloseable {
           done.future().onComplete(ar -> vertx.cancelTimer(silenceTimer));
           resp.handler((Announcement a) -> {
             lastMessage[0] = System.currentTimeMillis();
+            if (a.hasPolicy()) {
+              if (onPolicy != null) {
+                try {
+                  onPolicy.accept(RegistryMapper.fromProto(a.getPolicy()));
+                } catch (WeightcastFailure e) {
+                  LOG.warn("dropping an invalid model policy: {}", e.getMessage());
+                }
+              }
+              return;
+            }
             if (!a.hasVersion()) {
               return;
             }

@@ -6,6 +6,7 @@ import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.FileEntry;
 import io.weightcast.protocol.Manifest;
+import io.weightcast.protocol.ModelPolicy;
 import io.weightcast.protocol.NodeProgress;
 import io.weightcast.protocol.failure.InvalidArgument;
 import io.weightcast.protocol.failure.InvalidManifest;
@@ -86,6 +87,7 @@ public final class RegistryMapper {
       case VERIFYING -> NodeProgress.State.VERIFYING;
       case ACTIVE -> NodeProgress.State.ACTIVE;
       case FAILED -> NodeProgress.State.FAILED;
+      case PAUSED -> NodeProgress.State.PAUSED;
       default -> NodeProgress.State.QUEUED;
     };
     try {
@@ -95,5 +97,24 @@ public final class RegistryMapper {
     } catch (IllegalArgumentException | InvalidManifest e) {
       throw new InvalidArgument("invalid progress report: " + e.getMessage(), e);
     }
+  }
+
+  public static io.weightcast.protocol.v1.ModelPolicy toProto(ModelPolicy p) {
+    return io.weightcast.protocol.v1.ModelPolicy.newBuilder().setModel(p.model())
+        .setTarget(p.target().orElse("")).setPinned(p.pinned().orElse(""))
+        .addAllWithdrawn(p.withdrawn()).addAllPaused(p.paused()).build();
+  }
+
+  public static ModelPolicy fromProto(io.weightcast.protocol.v1.ModelPolicy p) {
+    try {
+      return new ModelPolicy(p.getModel(), optional(p.getTarget()), optional(p.getPinned()),
+          new java.util.TreeSet<>(p.getWithdrawnList()), new java.util.TreeSet<>(p.getPausedList()));
+    } catch (IllegalArgumentException | InvalidManifest e) {
+      throw new InvalidArgument("invalid model policy: " + e.getMessage(), e);
+    }
+  }
+
+  private static java.util.Optional<String> optional(String s) {
+    return s.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(s);
   }
 }

@@ -92,6 +92,7 @@ public final class RegistryGrpcEndpoint extends RegistryService {
   public Future<ReportProgressResponse> reportProgress(ReportProgressRequest request) {
     return mapped("ReportProgress", () -> {
       core.report(RegistryMapper.fromProto(request, System.currentTimeMillis()));
+      core.rollouts().freeBytes(request.getNodeId(), request.getFreeBytes());
       return Future.succeededFuture(ReportProgressResponse.getDefaultInstance());
     });
   }
@@ -112,11 +113,15 @@ public final class RegistryGrpcEndpoint extends RegistryService {
       Announcer.Subscription sub = core.announcer().subscribe(msg.getFromSequence(),
           msg.getModelsList(), v -> request.response().write(
               Announcement.newBuilder().setVersion(RegistryMapper.toProto(v)).build()));
+      // Then every watched model's policy, now and on each change (full state: idempotent).
+      Runnable policies = core.control().watch(msg.getModelsList(), p -> request.response()
+          .write(Announcement.newBuilder().setPolicy(RegistryMapper.toProto(p)).build()));
       // Heartbeats keep a quiet stream distinguishable from a dead connection (see the proto).
       long heartbeat = vertx.setPeriodic(HEARTBEAT_MS,
           t -> request.response().write(Announcement.getDefaultInstance()));
       Runnable end = () -> {
         sub.cancel();
+        policies.run();
         vertx.cancelTimer(heartbeat);
       };
       request.errorHandler(error -> end.run());

@@ -8,7 +8,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.failure.NotFound;
 import io.weightcast.registry.RegistryCore;
-import io.weightcast.registry.progress.RolloutTracker;
 import java.util.List;
 
 /** The registry's REST API (JSON). Handlers run on the registry verticle's context. */
@@ -26,7 +25,7 @@ public final class RegistryRoutes {
     router.get("/v1/models").handler(this::models);
     router.get("/v1/models/:model/versions").handler(this::versions);
     router.get("/v1/models/:model/versions/:version/manifest").handler(this::manifest);
-    router.get("/v1/rollouts/:model/:version").handler(this::rollout);
+    new OperatorRoutes(core, vertx).mount(router);
     router.get("/v1/distributors").handler(ctx -> json(ctx, new JsonObject()
         .put("distributors", new JsonArray(core.leases().live()))));
     router.route().failureHandler(FailureMapper::handle);
@@ -62,20 +61,6 @@ public final class RegistryRoutes {
     core.catalog().find(model, version).ifPresentOrElse(
         v -> json(ctx, VersionJson.manifest(v)),
         () -> ctx.fail(new NotFound("no version " + model + "/" + version)));
-  }
-
-  private void rollout(RoutingContext ctx) {
-    String model = ctx.pathParam("model");
-    String version = ctx.pathParam("version");
-    JsonArray nodes = new JsonArray();
-    core.rollouts().nodes(model, version).forEach(n -> nodes.add(VersionJson.node(n)));
-    RolloutTracker.Totals t = core.rollouts().totals(model, version);
-    json(ctx, new JsonObject().put("model", model).put("version", version)
-        .put("committed", core.catalog().find(model, version).isPresent())
-        .put("totals", new JsonObject().put("nodes", t.nodes()).put("active", t.active())
-            .put("failed", t.failed()).put("bytesDone", t.bytesDone())
-            .put("bytesTotal", t.bytesTotal()).put("bytesReused", t.bytesReused()))
-        .put("nodes", nodes));
   }
 
   private static void json(RoutingContext ctx, JsonObject body) {

@@ -6,7 +6,6 @@ import io.weightcast.protocol.ChunkSpec;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.FileEntry;
 import io.weightcast.protocol.Manifest;
-import io.weightcast.protocol.NodeProgress;
 import java.time.Instant;
 
 /** JSON views of registry records for the REST API (the gRPC API carries the same data). */
@@ -34,15 +33,5 @@ final class VersionJson {
           .put("sha256", f.digest().hex()).put("chunks", chunks));
     }
     return summary(v).put("fileList", files);
-  }
-
-  static JsonObject node(NodeProgress n) {
-    return new JsonObject().put("node", n.nodeId()).put("zone", n.zone()).put("rack", n.rack())
-        .put("state", n.state().name().toLowerCase()).put("chunksDone", n.chunksDone())
-        .put("chunksTotal", n.chunksTotal()).put("bytesDone", n.bytesDone())
-        .put("bytesTotal", n.bytesTotal()).put("bytesReused", n.bytesReused())
-        .put("current", n.current())
-        .put("lastError", n.lastError()).put("serveUrl", n.serveUrl())
-        .put("reportedAt", Instant.ofEpochMilli(n.reportedAtMs()).toString());
   }
 }

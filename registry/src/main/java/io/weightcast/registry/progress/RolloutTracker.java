@@ -8,19 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The latest progress report of each node for each version. Confined to the registry verticle's
- * context. Reports are last-writer-wins per (model, version, node).
+ * The latest progress report of each node for each version, and each node's recent rate. Confined
+ * to the registry verticle's context. Reports are last-writer-wins per (model, version, node).
  */
 public final class RolloutTracker {
-  /** Totals over the nodes of one rollout; {@code bytesReused} is part of {@code bytesDone}. */
-  public record Totals(int nodes, int active, int failed, long bytesDone, long bytesTotal,
-      long bytesReused) {}
-
   private final Map<String, Map<String, NodeProgress>> byVersion = new HashMap<>();
+  private final Map<String, RateWindow> rates = new HashMap<>();
+  private final Map<String, Long> freeBytes = new HashMap<>();
 
   public void report(NodeProgress progress) {
     byVersion.computeIfAbsent(key(progress.model(), progress.version()), k -> new HashMap<>())
         .put(progress.nodeId(), progress);
+    rates.computeIfAbsent(key(progress.model(), progress.version()) + "/" + progress.nodeId(),
+        k -> new RateWindow()).add(progress.reportedAtMs(), progress.bytesDone());
   }
 
   /** Reports for one version, sorted by node id. */
@@ -31,21 +31,31 @@ public final class RolloutTracker {
     return out;
   }
 
-  public Totals totals(String model, String version) {
-    int active = 0;
-    int failed = 0;
-    long done = 0;
-    long total = 0;
-    long reused = 0;
-    List<NodeProgress> nodes = nodes(model, version);
-    for (NodeProgress n : nodes) {
-      active += n.state() == NodeProgress.State.ACTIVE ? 1 : 0;
-      failed += n.state() == NodeProgress.State.FAILED ? 1 : 0;
-      done += n.bytesDone();
-      total += n.bytesTotal();
-      reused += n.bytesReused();
+  /** Every report of every version, sorted by node id, then model and version. */
+  public List<NodeProgress> all() {
+    List<NodeProgress> out = new ArrayList<>();
+    byVersion.values().forEach(m -> out.addAll(m.values()));
+    out.sort(Comparator.comparing(NodeProgress::nodeId).thenComparing(NodeProgress::model)
+        .thenComparing(NodeProgress::version));
+    return out;
+  }
+
+  /** The free disk bytes a node reported last; 0 (unknown) is not recorded. */
+  public void freeBytes(String nodeId, long bytes) {
+    if (bytes > 0) {
+      freeBytes.put(nodeId, bytes);
     }
-    return new Totals(nodes.size(), active, failed, done, total, reused);
+  }
+
+  /** The node's last reported free disk bytes, or null when it never reported any. */
+  public Long freeBytes(String nodeId) {
+    return freeBytes.get(nodeId);
+  }
+
+  /** Bytes/s of a node on a version over its recent reports ({@link RateWindow}). */
+  public double rate(NodeProgress p) {
+    RateWindow w = rates.get(key(p.model(), p.version()) + "/" + p.nodeId());
+    return w == null ? 0 : w.rate();
   }
 
   private static String key(String model, String version) {
