@@ -44,6 +44,7 @@ public final class AgentVerticle extends VerticleBase {
   private RolloutQueue queue;
   private AnnouncementWatcher watcher;
   private AgentChunkServer server;
+  private AgentMetrics metrics;
   private final HeldChunks held;
 
   public AgentVerticle(AgentConfig config) {
@@ -56,7 +57,8 @@ public final class AgentVerticle extends VerticleBase {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     disk = vertx.createSharedWorkerExecutor("wc-agent-disk-" + config.nodeId(), threads);
     AgentState state = new AgentState(config.stateDir());
-    server = new AgentChunkServer(held);
+    metrics = new AgentMetrics(config.dataDir(), disk);
+    server = new AgentChunkServer(held, metrics);
     return disk.executeBlocking(() -> loadHeld(state))
         .compose(position -> server.listen(vertx, config.host(), config.port())
             .map(listening -> position))
@@ -70,7 +72,7 @@ public final class AgentVerticle extends VerticleBase {
               config.rack(), serveUrl()), sources::get, config.stallTimeoutMs());
           held.digests().forEach(d -> topology.held(d, null));
           RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, sources, state,
-              reporter, held::add, held::remove, serveUrl(), topology, held::addStaged);
+              reporter, held::add, held::remove, serveUrl(), topology, held::addStaged, metrics);
           queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
               config.retryFailedMs());
           watcher = new AnnouncementWatcher(vertx, registry, config.models(), position,

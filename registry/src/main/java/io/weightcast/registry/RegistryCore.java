@@ -33,6 +33,7 @@ public final class RegistryCore {
   private final Announcer announcer;
   private final DistributorLeases leases;
   private final RolloutTracker rollouts = new RolloutTracker();
+  private final RegistryMetrics metrics;
   private Future<?> commitTail = Future.succeededFuture();
 
   public RegistryCore(Vertx vertx, VersionLog log, WorkerExecutor logWorker) {
@@ -42,6 +43,7 @@ public final class RegistryCore {
     this.announcer = new Announcer(catalog);
     this.leases = new DistributorLeases(System::currentTimeMillis);
     this.chunks = new ChunkPresence(vertx, leases);
+    this.metrics = new RegistryMetrics(catalog, announcer, rollouts);
   }
 
   public Future<Published> publish(Manifest manifest) {
@@ -84,7 +86,7 @@ public final class RegistryCore {
   }
 
   public void report(NodeProgress progress) {
-    rollouts.report(progress);
+    metrics.reported(rollouts.report(progress), progress);
   }
 
   public VersionCatalog catalog() {
@@ -101,6 +103,10 @@ public final class RegistryCore {
 
   public RolloutTracker rollouts() {
     return rollouts;
+  }
+
+  public RegistryMetrics metrics() {
+    return metrics;
   }
 
   public Future<Void> close() {

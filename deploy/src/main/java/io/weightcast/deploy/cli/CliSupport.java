@@ -5,6 +5,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.weightcast.protocol.failure.WeightcastFailure;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.EnumSet;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -14,6 +19,32 @@ public final class CliSupport {
 
   public static Vertx newVertx() {
     return Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+  }
+
+  /** Vert.x for the server roles: {@link #newVertx()} plus Vert.x's own Prometheus meters. */
+  public static Vertx newServerVertx() {
+    return Vertx.vertx(serverOptions());
+  }
+
+  /**
+   * Enables vertx-micrometer-metrics with a Prometheus backend; each role's {@code /metrics}
+   * appends it to its own meters (see {@code PrometheusEndpoint}). Cheap and low-cardinality:
+   * only HTTP server, HTTP client, named worker pools and JVM meters; labels are method, status
+   * code, route template and pool (never the path, which names a digest, nor the remote address,
+   * which names a peer).
+   */
+  public static VertxOptions serverOptions() {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE,
+            Label.POOL_TYPE, Label.POOL_NAME))
+        .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
+        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+        .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)
+        .addDisabledMetricsCategory(MetricsDomain.VERTICLES);
+    return new VertxOptions().setPreferNativeTransport(false).setMetricsOptions(metrics);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.failure.NotFound;
+import io.weightcast.protocol.wire.PrometheusEndpoint;
 import io.weightcast.registry.RegistryCore;
 import io.weightcast.registry.progress.RolloutTracker;
 import java.util.List;
@@ -29,6 +30,8 @@ public final class RegistryRoutes {
     router.get("/v1/rollouts/:model/:version").handler(this::rollout);
     router.get("/v1/distributors").handler(ctx -> json(ctx, new JsonObject()
         .put("distributors", new JsonArray(core.leases().live()))));
+    router.get(PrometheusEndpoint.PATH).handler(ctx -> core.metrics().endpoint()
+        .respond(ctx.response()));
     router.route().failureHandler(FailureMapper::handle);
     router.route().last().handler(ctx -> ctx.fail(new NotFound("no route " + ctx.request().path())));
     return router;

@@ -17,8 +17,9 @@ public final class RolloutTracker {
 
   private final Map<String, Map<String, NodeProgress>> byVersion = new HashMap<>();
 
-  public void report(NodeProgress progress) {
-    byVersion.computeIfAbsent(key(progress.model(), progress.version()), k -> new HashMap<>())
+  /** Records {@code progress}; answers the node's previous report for that version, or null. */
+  public NodeProgress report(NodeProgress progress) {
+    return byVersion.computeIfAbsent(key(progress.model(), progress.version()), k -> new HashMap<>())
         .put(progress.nodeId(), progress);
   }
 
