@@ -52,6 +52,12 @@ public final class DistributorMetrics {
         .description("Chunks held in the store").register(registry);
     Gauge.builder("weightcast.disk.free", diskFree::get).baseUnit("bytes")
         .description("Usable bytes on the file system of the data directory").register(registry);
+    ingested("stored");
+    ingested("already_present");
+    for (String reason : PrometheusEndpoint.FAILURE_REASONS) {
+      failures("read", reason);
+      failures("upload", reason);
+    }
   }
 
   /** Counts a chunk read (GET or HEAD) once {@code outcome} settles; answers it unchanged. */
@@ -74,16 +80,23 @@ public final class DistributorMetrics {
         failure("upload", ar.cause());
       } else {
         String result = ctx.response().getStatusCode() == 201 ? "stored" : "already_present";
-        Counter.builder("weightcast.chunks.ingested").tag("result", result)
-            .description("Chunk uploads accepted").register(registry).increment();
+        ingested(result).increment();
       }
     });
   }
 
   private void failure(String op, Throwable cause) {
-    String reason = cause instanceof WeightcastFailure f ? f.code() : "other";
-    Counter.builder("weightcast.chunk.failures").tag("op", op).tag("reason", reason)
-        .description("Chunk operations that failed, by reason").register(registry).increment();
+    failures(op, cause instanceof WeightcastFailure f ? f.code() : "other").increment();
+  }
+
+  private Counter failures(String op, String reason) {
+    return Counter.builder("weightcast.chunk.failures").tag("op", op).tag("reason", reason)
+        .description("Chunk operations that failed, by reason").register(registry);
+  }
+
+  private Counter ingested(String result) {
+    return Counter.builder("weightcast.chunks.ingested").tag("result", result)
+        .description("Chunk uploads accepted").register(registry);
   }
 
   public PrometheusEndpoint endpoint() {

@@ -84,6 +84,10 @@ public final class AgentMetrics {
       received(source);
       verified(source);
     }
+    for (String reason : PrometheusEndpoint.FAILURE_REASONS) {
+      failures("fetch", reason);
+      failures("read", reason);
+    }
   }
 
   /** One chunk transfer from {@code source}; ends with exactly one of verified or failed. */
@@ -156,8 +160,12 @@ public final class AgentMetrics {
   }
 
   public void failure(String op, String reason) {
-    Counter.builder("weightcast.chunk.failures").tag("op", op).tag("reason", reason)
-        .description("Chunk operations that failed, by reason").register(registry).increment();
+    failures(op, reason).increment();
+  }
+
+  private Counter failures(String op, String reason) {
+    return Counter.builder("weightcast.chunk.failures").tag("op", op).tag("reason", reason)
+        .description("Chunk operations that failed, by reason").register(registry);
   }
 
   public PrometheusEndpoint endpoint() {

@@ -6,10 +6,19 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.micrometer.backends.BackendRegistries;
+import io.weightcast.protocol.failure.ChunkNotFound;
+import io.weightcast.protocol.failure.DigestMismatch;
+import io.weightcast.protocol.failure.InvalidArgument;
+import io.weightcast.protocol.failure.InvalidManifest;
+import io.weightcast.protocol.failure.InvalidTransition;
+import io.weightcast.protocol.failure.NoSpace;
+import io.weightcast.protocol.failure.NotFound;
+import io.weightcast.protocol.failure.Unavailable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +39,14 @@ import java.util.function.Supplier;
 public final class PrometheusEndpoint {
   public static final String PATH = "/metrics";
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  /**
+   * Every value of a {@code reason} label: the failure codes, and {@code other} for anything
+   * untyped. Roles register their failure counters for all of them up front, so a dashboard
+   * shows a 0 rate rather than no data before the first failure.
+   */
+  public static final List<String> FAILURE_REASONS = List.of(DigestMismatch.CODE,
+      ChunkNotFound.CODE, Unavailable.CODE, NoSpace.CODE, InvalidArgument.CODE,
+      InvalidManifest.CODE, InvalidTransition.CODE, NotFound.CODE, "other");
 
   private final PrometheusMeterRegistry registry;
   private final Supplier<Future<?>> beforeScrape;
