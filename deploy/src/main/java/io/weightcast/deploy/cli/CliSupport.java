@@ -5,7 +5,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.weightcast.protocol.failure.WeightcastFailure;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -15,25 +19,29 @@ import java.util.function.Function;
 
 /** Shared plumbing of the CLI commands: one Vert.x per command, work run on its context. */
 public final class CliSupport {
+  /** The agent's disk pool is named wc-agent-disk-NODE (see AgentVerticle). */
+  private static final String AGENT_DISK_POOL = "wc-agent-disk";
   private CliSupport() {}
 
   public static Vertx newVertx() {
     return Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
   }
 
-  /** Vert.x for the server roles: {@link #newVertx()} plus Vert.x's own Prometheus meters. */
-  public static Vertx newServerVertx() {
-    return Vertx.vertx(serverOptions());
-  }
-
   /**
-   * Enables vertx-micrometer-metrics with a Prometheus backend; each role's {@code /metrics}
-   * appends it to its own meters (see {@code PrometheusEndpoint}). Cheap and low-cardinality:
-   * only HTTP server, HTTP client, named worker pools and JVM meters; labels are method, status
-   * code, route template and pool (never the path, which names a digest, nor the remote address,
-   * which names a peer).
+   * Vert.x for the server roles: {@link #newVertx()} plus vertx-micrometer-metrics with a
+   * Prometheus backend, which each role's {@code /metrics} appends to its own meters (see
+   * {@code PrometheusEndpoint}). Cheap and low-cardinality: only HTTP server, HTTP client, named
+   * worker pools and JVM meters; labels are method, status code, route template and pool, never
+   * the path (it names a digest) nor the remote address (it names a peer). Two filters on the
+   * registry: HTTP client connection pools are dropped (Vert.x names them after the remote
+   * host:port, one per peer) and the agent's disk pool loses its node-id suffix.
    */
-  public static VertxOptions serverOptions() {
+  public static Vertx newServerVertx() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config()
+        .meterFilter(MeterFilter.deny(id -> "http".equals(id.getTag("pool_type"))))
+        .meterFilter(MeterFilter.replaceTagValues("pool_name",
+            name -> name.startsWith(AGENT_DISK_POOL) ? AGENT_DISK_POOL : name));
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setJvmMetricsEnabled(true)
@@ -44,7 +52,10 @@ public final class CliSupport {
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
         .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)
         .addDisabledMetricsCategory(MetricsDomain.VERTICLES);
-    return new VertxOptions().setPreferNativeTransport(false).setMetricsOptions(metrics);
+    return Vertx.builder()
+        .with(new VertxOptions().setPreferNativeTransport(false).setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
   }
 
   /**
