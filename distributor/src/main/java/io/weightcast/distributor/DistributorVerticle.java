@@ -48,7 +48,8 @@ public final class DistributorVerticle extends VerticleBase {
     return ChunkStoreWorker.open(ingestPool, config.dataDir(), config.zstdLevel())
         .compose(store -> vertx.createHttpServer(
                 ChunkHttpServer.options(config.host(), config.port()))
-            .requestHandler(ChunkHttpServer.router(vertx, store, router -> new TopologyRoutes(
+            .requestHandler(ChunkHttpServer.router(vertx, store,
+                new DistributorMetrics(store, config.dataDir()), router -> new TopologyRoutes(
                 topology, () -> config.advertisedBaseUrl(actualPort())).mount(router)))
             .listen())
         .onSuccess(listening -> {

@@ -48,6 +48,7 @@ public final class AgentVerticle extends VerticleBase {
   private RolloutQueue queue;
   private AnnouncementWatcher watcher;
   private AgentChunkServer server;
+  private AgentMetrics metrics;
   private final HeldChunks held;
   private final PolicyGate gate = PolicyGate.open();
 
@@ -61,7 +62,8 @@ public final class AgentVerticle extends VerticleBase {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     disk = vertx.createSharedWorkerExecutor("wc-agent-disk-" + config.nodeId(), threads);
     AgentState state = new AgentState(config.stateDir());
-    server = new AgentChunkServer(held);
+    metrics = new AgentMetrics(config.dataDir(), disk);
+    server = new AgentChunkServer(held, metrics);
     return disk.executeBlocking(() -> loadHeld(state))
         .compose(position -> server.listen(vertx, config.host(), config.port())
             .map(listening -> position))
@@ -76,7 +78,7 @@ public final class AgentVerticle extends VerticleBase {
           held.digests().forEach(d -> topology.held(d, null));
           RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, sources, state,
               reporter, held::add, held::remove, serveUrl(), topology, held::addStaged,
-              held::find, gate);
+              held::find, gate, metrics);
           queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
               config.retryFailedMs());
           PolicyApplier policies = new PolicyApplier(gate, disk, config, serveUrl(),

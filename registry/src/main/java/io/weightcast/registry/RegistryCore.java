@@ -38,6 +38,7 @@ public final class RegistryCore {
   private final Announcer announcer;
   private final DistributorLeases leases;
   private final RolloutTracker rollouts = new RolloutTracker();
+  private final RegistryMetrics metrics;
   private Future<?> commitTail = Future.succeededFuture();
   private final EventHub events = new EventHub();
   private ControlService control;
@@ -49,6 +50,7 @@ public final class RegistryCore {
     this.announcer = new Announcer(catalog);
     this.leases = new DistributorLeases(System::currentTimeMillis);
     this.chunks = new ChunkPresence(vertx, leases);
+    this.metrics = new RegistryMetrics(catalog, announcer, rollouts);
   }
 
   public Future<Published> publish(Manifest manifest) {
@@ -91,7 +93,7 @@ public final class RegistryCore {
   }
 
   public void report(NodeProgress progress) {
-    rollouts.report(progress);
+    metrics.reported(rollouts.report(progress), progress);
     events.publish(new RegistryEvent("progress",
         EventJson.progress(progress, rollouts.rate(progress))));
   }
@@ -135,6 +137,10 @@ public final class RegistryCore {
 
   public RolloutTracker rollouts() {
     return rollouts;
+  }
+
+  public RegistryMetrics metrics() {
+    return metrics;
   }
 
   public Future<Void> close() {

@@ -57,7 +57,7 @@ public final class AgentCommand implements Callable<Integer> {
       AgentConfig config = AgentConfig.defaults(nodeId, zone, rack, registry, data)
           .withModels(models).withServer(host, port).withFetch(inFlight, stallMs, 5)
           .withRetention(keep, verifyFiles).withAdvertiseUrl(advertise);
-      return Servers.runUntilStopped(CliSupport.newVertx(), new AgentVerticle(config));
+      return Servers.runUntilStopped(CliSupport.newServerVertx(), new AgentVerticle(config));
     });
   }
 }

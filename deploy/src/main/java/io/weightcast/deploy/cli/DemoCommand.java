@@ -42,7 +42,7 @@ public final class DemoCommand implements Callable<Integer> {
       for (String sub : new String[] {"registry", "dist", "agents"}) {
         DemoRun.deleteTree(dir.resolve(sub));
       }
-      Vertx vertx = CliSupport.newVertx();
+      Vertx vertx = CliSupport.newServerVertx();
       DemoCluster cluster = new DemoCluster(vertx, dir);
       try {
         DemoRun.Summary s = new DemoRun(options, System.out).run(vertx, cluster);

@@ -38,7 +38,7 @@ public final class DistributorCommand implements Callable<Integer> {
       int threads = ingestThreads > 0 ? ingestThreads : Runtime.getRuntime().availableProcessors();
       String url = advertise != null ? advertise
           : "http://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + port;
-      return Servers.runUntilStopped(CliSupport.newVertx(), new DistributorVerticle(
+      return Servers.runUntilStopped(CliSupport.newServerVertx(), new DistributorVerticle(
           new DistributorConfig(port, host, data, registry, url, threads, zstdLevel)));
     });
   }

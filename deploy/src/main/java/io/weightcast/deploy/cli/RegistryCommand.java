@@ -22,7 +22,7 @@ public final class RegistryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return CliSupport.exitCode(() -> Servers.runUntilStopped(CliSupport.newVertx(),
+    return CliSupport.exitCode(() -> Servers.runUntilStopped(CliSupport.newServerVertx(),
         new RegistryVerticle(new RegistryConfig(host, port, data))));
   }
 }

@@ -10,11 +10,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.weightcast.distributor.DistributorMetrics;
 import io.weightcast.distributor.ingest.MissingHandler;
 import io.weightcast.distributor.ingest.UploadHandler;
 import io.weightcast.distributor.store.ChunkStoreWorker;
 import io.weightcast.protocol.wire.ChunkHttp;
 import io.weightcast.protocol.wire.Http2Tuning;
+import io.weightcast.protocol.wire.PrometheusEndpoint;
 import java.util.function.Function;
 
 /**
@@ -30,13 +32,11 @@ public final class ChunkHttpServer {
     return Http2Tuning.serverOptions(host, port).setHandle100ContinueAutomatically(true);
   }
 
-  /** The router; every failure leaves it through {@link FailureMapper}. */
-  public static Router router(Vertx vertx, ChunkStoreWorker store) {
-    return router(vertx, store, r -> { });
-  }
-
-  /** The router with extra routes (e.g. the topology API) mounted before the fallbacks. */
-  public static Router router(Vertx vertx, ChunkStoreWorker store,
+  /**
+   * The router, counting into {@code metrics}, with extra routes (e.g. the topology API) mounted
+   * before the fallbacks; every failure leaves it through {@link FailureMapper}.
+   */
+  public static Router router(Vertx vertx, ChunkStoreWorker store, DistributorMetrics metrics,
       java.util.function.Consumer<Router> extra) {
     Router router = Router.router(vertx);
     extra.accept(router);
@@ -48,9 +48,11 @@ public final class ChunkHttpServer {
         .handler(BodyHandler.create(false).setBodyLimit(MissingHandler.BODY_LIMIT))
         .handler(async(missing::handle));
     String chunk = ChunkHttp.CHUNKS_PATH + ":sha256";
-    router.get(chunk).handler(async(read::handle));
-    router.head(chunk).handler(async(read::handle));
-    router.put(chunk).handler(async(upload::handle));
+    router.get(chunk).handler(async(ctx -> metrics.read(ctx, read.handle(ctx))));
+    router.head(chunk).handler(async(ctx -> metrics.read(ctx, read.handle(ctx))));
+    router.put(chunk).handler(async(ctx -> metrics.upload(ctx, upload.handle(ctx))));
+    router.get(PrometheusEndpoint.PATH).handler(async(ctx -> metrics.endpoint()
+        .respond(ctx.response())));
     router.get("/health").handler(async(ctx -> health(ctx, store)));
 
     router.route().failureHandler(FailureMapper::handle);

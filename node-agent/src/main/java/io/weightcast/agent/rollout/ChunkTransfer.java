@@ -2,6 +2,7 @@ package io.weightcast.agent.rollout;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.weightcast.agent.AgentMetrics;
 import io.weightcast.agent.assemble.ChunkLocation;
 import io.weightcast.agent.assemble.VersionAssembly;
 import io.weightcast.agent.fetch.TopologyClient.Plan;
@@ -55,6 +56,7 @@ final class ChunkTransfer {
     }
     return ctx.disk().executeBlocking(() -> LocalCopy.copy(held, assembly, loc), false)
         .map(written -> {
+          ctx.metrics().local(loc.chunk().length());
           onWritten.accept(loc, true);
           return true;
         })
@@ -85,26 +87,35 @@ final class ChunkTransfer {
   private Future<Void> tryEach(ChunkLocation loc, String origin, List<String> sources, int i) {
     String source = sources.get(i);
     Digest digest = loc.chunk().digest();
-    return fetchAndWrite(loc, source).recover(e -> {
+    return fetchAndWrite(loc, source, ctx.metrics().transfer(source.equals(origin))).recover(e -> {
       ctx.topology().reportFailure(origin, source, digest, e.getMessage());
       return i + 1 < sources.size() ? tryEach(loc, origin, sources, i + 1)
           : Future.failedFuture(e);
     });
   }
 
-  private Future<Void> fetchAndWrite(ChunkLocation loc, String source) {
+  private Future<Void> fetchAndWrite(ChunkLocation loc, String source,
+      AgentMetrics.Transfer counted) {
     int length = (int) loc.chunk().length();
     return ctx.fetcher().fetch(source, loc.chunk().digest(), length)
+        .onSuccess(chunk -> counted.received(chunk.frame().remaining()))
         .compose(chunk -> ctx.disk().executeBlocking(
                 () -> assembly.writeChunk(loc, chunk.codec(), chunk.frame()), false)
             .eventually(() -> {
               ctx.fetcher().release(chunk);
               return Future.succeededFuture();
             }))
-        .map(written -> {
+        .<Void>map(written -> {
           ctx.topology().held(loc.chunk().digest(), source);
           onWritten.accept(loc, false);
           return null;
+        })
+        .andThen(ar -> {
+          if (ar.succeeded()) {
+            counted.verified();
+          } else {
+            counted.failed(ar.cause());
+          }
         });
   }
 }

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  * @param onChunkHeld called on the context when a chunk is verified and durable in a staging file
  * @param heldChunk where this node already holds a chunk (any version, or staging), on the context
  * @param gate the operators' policy: which version may become current, which fetches wait
+ * @param metrics the agent's meters
  */
 public record RolloutContext(Vertx vertx, AgentConfig config, WorkerExecutor disk,
     ChunkFetcher fetcher, SourceList sources, AgentState state,
@@ -29,4 +30,5 @@ public record RolloutContext(Vertx vertx, AgentConfig config, WorkerExecutor dis
     java.util.function.BiConsumer<io.weightcast.protocol.ChunkSpec, java.nio.file.Path> onChunkHeld,
     java.util.function.Function<io.weightcast.protocol.Digest,
         java.util.Optional<io.weightcast.agent.serve.HeldChunks.Location>> heldChunk,
-    io.weightcast.agent.control.PolicyGate gate) {}
+    io.weightcast.agent.control.PolicyGate gate,
+    io.weightcast.agent.AgentMetrics metrics) {}

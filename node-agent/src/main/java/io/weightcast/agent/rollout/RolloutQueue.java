@@ -39,6 +39,7 @@ public final class RolloutQueue {
     newest.merge(model, v.sequence(), Math::max);
     highestSeen = Math.max(highestSeen, v.sequence());
     pending.add(v.sequence());
+    ctx.metrics().announced(v);
     enqueue(v);
   }
 

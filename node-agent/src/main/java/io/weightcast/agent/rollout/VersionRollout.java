@@ -61,6 +61,7 @@ public final class VersionRollout {
           transfer = new ChunkTransfer(ctx, a, this::written);
           chunksDone = a.doneChunks();
           bytesDone = a.doneBytes();
+          ctx.metrics().local(a.isPublished() ? 0 : a.doneBytes());
           if (a.isPublished()) {
             return Future.succeededFuture();
           }
@@ -149,6 +150,9 @@ public final class VersionRollout {
       chunksDone = manifest.chunkCount();
       bytesDone = manifest.totalBytes();
       current = a.activated();
+      if (current) {
+        ctx.metrics().activated(version);
+      }
       ctx.onHeld().accept(version);
       a.removed().forEach(v -> ctx.onRemoved().accept(model + "/" + v));
       return null;

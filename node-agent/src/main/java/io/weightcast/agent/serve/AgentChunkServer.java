@@ -7,12 +7,14 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.weightcast.agent.AgentMetrics;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.codec.Codec;
 import io.weightcast.protocol.failure.InvalidArgument;
 import io.weightcast.protocol.wire.ChunkHttp;
 import io.weightcast.protocol.wire.FileBodies;
 import io.weightcast.protocol.wire.Http2Tuning;
+import io.weightcast.protocol.wire.PrometheusEndpoint;
 
 /**
  * Serves the chunks this agent holds, with the distributor's chunk API ({@link ChunkHttp}): HEAD
@@ -20,10 +22,12 @@ import io.weightcast.protocol.wire.Http2Tuning;
  */
 public final class AgentChunkServer {
   private final HeldChunks held;
+  private final AgentMetrics metrics;
   private HttpServer server;
 
-  public AgentChunkServer(HeldChunks held) {
+  public AgentChunkServer(HeldChunks held, AgentMetrics metrics) {
     this.held = held;
+    this.metrics = metrics;
   }
 
   public Future<HttpServer> listen(Vertx vertx, String host, int port) {
@@ -32,6 +36,7 @@ public final class AgentChunkServer {
         .put("chunks", held.size())));
     router.head("/v1/chunks/:sha256").handler(ctx -> chunk(ctx, false));
     router.get("/v1/chunks/:sha256").handler(ctx -> chunk(ctx, true));
+    router.get(PrometheusEndpoint.PATH).handler(ctx -> metrics.endpoint().respond(ctx.response()));
     server = vertx.createHttpServer(Http2Tuning.serverOptions(host, port)).requestHandler(router);
     return server.listen();
   }
@@ -54,6 +59,7 @@ public final class AgentChunkServer {
     }
     HeldChunks.Location at = held.find(digest).orElse(null);
     if (at == null) {
+      metrics.failure("read", "chunk_not_found");
       error(ctx.response(), 404, "chunk_not_found", "this agent does not hold " + digest.hex());
       return;
     }
@@ -65,6 +71,7 @@ public final class AgentChunkServer {
     if (body) {
       FileBodies.send(ctx.vertx().fileSystem(), resp, ctx.request().version(),
           at.file().toString(), at.offset(), at.length())
+          .onSuccess(v -> metrics.served(at.length()))
           .onFailure(e -> {
             if (!resp.headWritten()) {
               error(resp, 404, "chunk_not_found", "chunk moved or vanished: " + e.getMessage());

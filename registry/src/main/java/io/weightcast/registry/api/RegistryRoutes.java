@@ -7,6 +7,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.failure.NotFound;
+import io.weightcast.protocol.wire.PrometheusEndpoint;
 import io.weightcast.registry.RegistryCore;
 import java.util.List;
 
@@ -28,6 +29,8 @@ public final class RegistryRoutes {
     new OperatorRoutes(core, vertx).mount(router);
     router.get("/v1/distributors").handler(ctx -> json(ctx, new JsonObject()
         .put("distributors", new JsonArray(core.leases().live()))));
+    router.get(PrometheusEndpoint.PATH).handler(ctx -> core.metrics().endpoint()
+        .respond(ctx.response()));
     router.route().failureHandler(FailureMapper::handle);
     router.route().last().handler(ctx -> ctx.fail(new NotFound("no route " + ctx.request().path())));
     return router;

@@ -16,11 +16,12 @@ public final class RolloutTracker {
   private final Map<String, RateWindow> rates = new HashMap<>();
   private final Map<String, Long> freeBytes = new HashMap<>();
 
-  public void report(NodeProgress progress) {
-    byVersion.computeIfAbsent(key(progress.model(), progress.version()), k -> new HashMap<>())
-        .put(progress.nodeId(), progress);
+  /** Records {@code progress}; answers the node's previous report for that version, or null. */
+  public NodeProgress report(NodeProgress progress) {
     rates.computeIfAbsent(key(progress.model(), progress.version()) + "/" + progress.nodeId(),
         k -> new RateWindow()).add(progress.reportedAtMs(), progress.bytesDone());
+    return byVersion.computeIfAbsent(key(progress.model(), progress.version()), k -> new HashMap<>())
+        .put(progress.nodeId(), progress);
   }
 
   /** Reports for one version, sorted by node id. */
