@@ -50,7 +50,7 @@ public final class RegistryCore {
     this.announcer = new Announcer(catalog);
     this.leases = new DistributorLeases(System::currentTimeMillis);
     this.chunks = new ChunkPresence(vertx, leases);
-    this.metrics = new RegistryMetrics(catalog, announcer, rollouts);
+    this.metrics = new RegistryMetrics(catalog, rollouts);
   }
 
   public Future<Published> publish(Manifest manifest) {

@@ -10,7 +10,6 @@ import io.weightcast.protocol.NodeProgress;
 import io.weightcast.protocol.wire.PrometheusEndpoint;
 import io.weightcast.registry.catalog.VersionCatalog;
 import io.weightcast.registry.progress.RolloutTracker;
-import io.weightcast.registry.watch.Announcer;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ import java.util.Map;
  *       per state and the bytes done / to do; completion = active nodes / all nodes.
  * </ul>
  *
- * <p>Threading: gauges read the catalog, announcer and tracker, which are confined to the registry
+ * <p>Threading: gauges read the catalog and tracker, which are confined to the registry
  * verticle's context; they are evaluated only by {@link #endpoint()} scrapes, which the REST
  * router runs on that context. {@link #reported} is called there too.
  */
@@ -44,14 +43,17 @@ public final class RegistryMetrics {
   private final RolloutTracker rollouts;
   private final Map<NodeProgress.State, Counter> reports = new EnumMap<>(NodeProgress.State.class);
   private final Counter activations;
+  /** WatchVersions streams open now (not the registry's own announcer subscriptions). */
+  private final java.util.concurrent.atomic.AtomicInteger watchStreams =
+      new java.util.concurrent.atomic.AtomicInteger();
 
-  public RegistryMetrics(VersionCatalog catalog, Announcer announcer, RolloutTracker rollouts) {
+  public RegistryMetrics(VersionCatalog catalog, RolloutTracker rollouts) {
     this.catalog = catalog;
     this.rollouts = rollouts;
     FunctionCounter.builder("weightcast.registry.versions.published", catalog,
             VersionCatalog::lastSequence)
         .description("Versions committed to the version log").register(registry);
-    Gauge.builder("weightcast.registry.watch.streams.open", announcer::subscriberCount)
+    Gauge.builder("weightcast.registry.watch.streams.open", watchStreams::get)
         .description("WatchVersions streams open").register(registry);
     for (NodeProgress.State s : NodeProgress.State.values()) {
       String state = s.name().toLowerCase(java.util.Locale.ROOT);
@@ -83,6 +85,15 @@ public final class RegistryMetrics {
 
   private List<CommittedVersion> newest() {
     return catalog.models().values().stream().map(vs -> vs.get(vs.size() - 1)).toList();
+  }
+
+  /** A WatchVersions stream opened; pair with {@link #watchClosed()}. */
+  public void watchOpened() {
+    watchStreams.incrementAndGet();
+  }
+
+  public void watchClosed() {
+    watchStreams.decrementAndGet();
   }
 
   private long count(NodeProgress.State state) {

@@ -119,7 +119,14 @@ public final class RegistryGrpcEndpoint extends RegistryService {
       // Heartbeats keep a quiet stream distinguishable from a dead connection (see the proto).
       long heartbeat = vertx.setPeriodic(HEARTBEAT_MS,
           t -> request.response().write(Announcement.getDefaultInstance()));
+      core.metrics().watchOpened();
+      boolean[] ended = {false};
       Runnable end = () -> {
+        if (ended[0]) {
+          return;
+        }
+        ended[0] = true;
+        core.metrics().watchClosed();
         sub.cancel();
         policies.run();
         vertx.cancelTimer(heartbeat);
