@@ -14,6 +14,8 @@ import io.weightcast.registry.store.VersionLog;
 import io.weightcast.registry.watch.Announcer;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +36,10 @@ public final class RegistryCore {
   private final DistributorLeases leases;
   private final RolloutTracker rollouts = new RolloutTracker();
   private Future<?> commitTail = Future.succeededFuture();
+  /** Step (3) of a publish: the local log (single node) or the cluster's replicated log. */
+  private Function<Manifest, Future<Published>> committer = this::commit;
+  /** Where progress reports go: the local tracker, or the cluster's shared progress map. */
+  private Consumer<NodeProgress> progressOut = rollouts::report;
 
   public RegistryCore(Vertx vertx, VersionLog log, WorkerExecutor logWorker) {
     this.log = log;
@@ -48,7 +54,8 @@ public final class RegistryCore {
     return attempt(() -> catalog.existing(manifest))
         .compose(existing -> existing.isPresent()
             ? Future.succeededFuture(new Published(existing.get(), false))
-            : chunks.requireAll(manifest).compose(v -> inCommitOrder(() -> commit(manifest))));
+            : chunks.requireAll(manifest).compose(v -> inCommitOrder(
+                () -> committer.apply(manifest))));
   }
 
   private Future<Published> commit(Manifest manifest) {
@@ -58,14 +65,29 @@ public final class RegistryCore {
     }
     CommittedVersion version = CommittedVersion.of(manifest, catalog.nextSequence(),
         System.currentTimeMillis());
+    return applyCommitted(version).map(v -> new Published(version, true));
+  }
+
+  /** Appends and fsyncs {@code version} (the next sequence), then catalogs and announces it. */
+  public Future<Void> applyCommitted(CommittedVersion version) {
     return logWorker.executeBlocking(() -> {
       log.append(version);
       return version;
     }).map(v -> {
       catalog.add(v);
       announcer.announce(v);
-      return new Published(v, true);
+      return null;
     });
+  }
+
+  /**
+   * Clustered mode (registry/.../cluster): commits and progress reports go to the cluster, which
+   * applies them back through {@link #applyCommitted} and {@link #rollouts()}.
+   */
+  public void replicateWith(Function<Manifest, Future<Published>> clusterCommitter,
+      Consumer<NodeProgress> clusterProgress) {
+    this.committer = clusterCommitter;
+    this.progressOut = clusterProgress;
   }
 
   /** Runs commits one after another, whatever the outcome of the previous one. */
@@ -84,7 +106,7 @@ public final class RegistryCore {
   }
 
   public void report(NodeProgress progress) {
-    rollouts.report(progress);
+    progressOut.accept(progress);
   }
 
   public VersionCatalog catalog() {
