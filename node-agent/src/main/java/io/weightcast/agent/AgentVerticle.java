@@ -45,6 +45,8 @@ public final class AgentVerticle extends VerticleBase {
   private AnnouncementWatcher watcher;
   private AgentChunkServer server;
   private final HeldChunks held;
+  /** Sees every announcement the watcher delivers (multi-node tests record sequences). */
+  private java.util.function.Consumer<CommittedVersion> announcementTap = v -> {};
 
   public AgentVerticle(AgentConfig config) {
     this.config = config;
@@ -73,8 +75,10 @@ public final class AgentVerticle extends VerticleBase {
               reporter, held::add, held::remove, serveUrl(), topology, held::addStaged);
           queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
               config.retryFailedMs());
-          watcher = new AnnouncementWatcher(vertx, registry, config.models(), position,
-              queue::submit);
+          watcher = new AnnouncementWatcher(vertx, registry, config.models(), position, v -> {
+            announcementTap.accept(v);
+            queue.submit(v);
+          });
           sources.start();
           watcher.start();
           LOG.info("agent {} ({}/{}) serving chunks at {}, data {}", config.nodeId(),
@@ -135,6 +139,12 @@ public final class AgentVerticle extends VerticleBase {
 
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** Set before deploying: called on this verticle's context for each announcement delivered. */
+  public AgentVerticle tapAnnouncements(java.util.function.Consumer<CommittedVersion> tap) {
+    this.announcementTap = tap;
+    return this;
   }
 
   /** Latest progress per version (read on this verticle's context). */
