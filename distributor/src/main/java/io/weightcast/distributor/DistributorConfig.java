@@ -13,7 +13,8 @@ import java.util.Objects;
  *     {@link DistributorVerticle#actualPort()})
  * @param host interface to bind, e.g. "0.0.0.0" or "127.0.0.1"
  * @param dataDir holds {@code chunks/} and {@code staging/}
- * @param registryEndpoint registry gRPC "host:port" or "http://host:port"; null (or blank) runs
+ * @param registryEndpoint registry gRPC "host:port" or "http://host:port" (comma-separated for a
+ *     cluster of registries); null (or blank) runs
  *     without registering
  * @param advertisedUrl base URL agents use to reach this distributor; null (or blank) means
  *     {@code http://host:actualPort}
@@ -35,7 +36,7 @@ public record DistributorConfig(int port, String host, Path dataDir, String regi
     Objects.requireNonNull(dataDir, "dataDir");
     registryEndpoint = blankToNull(registryEndpoint);
     if (registryEndpoint != null) {
-      Endpoints.uri(registryEndpoint);
+      Endpoints.socketAddresses(registryEndpoint);
     }
     advertisedUrl = blankToNull(advertisedUrl);
     if (advertisedUrl != null) {

@@ -51,6 +51,8 @@ public final class AgentVerticle extends VerticleBase {
   private AgentMetrics metrics;
   private final HeldChunks held;
   private final PolicyGate gate = PolicyGate.open();
+  /** Sees every announcement the watcher delivers (multi-node tests record sequences). */
+  private java.util.function.Consumer<CommittedVersion> announcementTap = v -> {};
 
   public AgentVerticle(AgentConfig config) {
     this.config = config;
@@ -83,8 +85,10 @@ public final class AgentVerticle extends VerticleBase {
               config.retryFailedMs());
           PolicyApplier policies = new PolicyApplier(gate, disk, config, serveUrl(),
               state, reporter, registry, queue::fetch);
-          watcher = new AnnouncementWatcher(vertx, registry, config.models(), position,
-              queue::submit, policies::apply);
+          watcher = new AnnouncementWatcher(vertx, registry, config.models(), position, v -> {
+            announcementTap.accept(v);
+            queue.submit(v);
+          }, policies::apply);
           sources.start();
           watcher.start();
           measureFreeDisk();
@@ -155,6 +159,12 @@ public final class AgentVerticle extends VerticleBase {
 
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** Set before deploying: called on this verticle's context for each announcement delivered. */
+  public AgentVerticle tapAnnouncements(java.util.function.Consumer<CommittedVersion> tap) {
+    this.announcementTap = tap;
+    return this;
   }
 
   /** Latest progress per version (read on this verticle's context). */

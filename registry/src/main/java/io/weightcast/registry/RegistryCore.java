@@ -19,6 +19,8 @@ import io.weightcast.registry.store.VersionLog;
 import io.weightcast.registry.watch.Announcer;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +44,10 @@ public final class RegistryCore {
   private Future<?> commitTail = Future.succeededFuture();
   private final EventHub events = new EventHub();
   private ControlService control;
+  /** Step (3) of a publish: the local log (single node) or the cluster's replicated log. */
+  private Function<Manifest, Future<Published>> committer = this::commit;
+  /** Where progress reports go: the local tracker, or the cluster's shared progress map. */
+  private Consumer<NodeProgress> progressOut = this::applyProgress;
 
   public RegistryCore(Vertx vertx, VersionLog log, WorkerExecutor logWorker) {
     this.log = log;
@@ -57,7 +63,8 @@ public final class RegistryCore {
     return attempt(() -> catalog.existing(manifest))
         .compose(existing -> existing.isPresent()
             ? Future.succeededFuture(new Published(existing.get(), false))
-            : chunks.requireAll(manifest).compose(v -> inCommitOrder(() -> commit(manifest))));
+            : chunks.requireAll(manifest).compose(v -> inCommitOrder(
+                () -> committer.apply(manifest))));
   }
 
   private Future<Published> commit(Manifest manifest) {
@@ -67,14 +74,29 @@ public final class RegistryCore {
     }
     CommittedVersion version = CommittedVersion.of(manifest, catalog.nextSequence(),
         System.currentTimeMillis());
+    return applyCommitted(version).map(v -> new Published(version, true));
+  }
+
+  /** Appends and fsyncs {@code version} (the next sequence), then catalogs and announces it. */
+  public Future<Void> applyCommitted(CommittedVersion version) {
     return logWorker.executeBlocking(() -> {
       log.append(version);
       return version;
     }).map(v -> {
       catalog.add(v);
       announcer.announce(v);
-      return new Published(v, true);
+      return null;
     });
+  }
+
+  /**
+   * Clustered mode (registry/.../cluster): commits and progress reports go to the cluster, which
+   * applies them back through {@link #applyCommitted} and {@link #rollouts()}.
+   */
+  public void replicateWith(Function<Manifest, Future<Published>> clusterCommitter,
+      Consumer<NodeProgress> clusterProgress) {
+    this.committer = clusterCommitter;
+    this.progressOut = clusterProgress;
   }
 
   /** Runs commits one after another, whatever the outcome of the previous one. */
@@ -93,6 +115,11 @@ public final class RegistryCore {
   }
 
   public void report(NodeProgress progress) {
+    progressOut.accept(progress);
+  }
+
+  /** Records a report in the local tracker (directly, or as the cluster applies it): metrics, events. */
+  public void applyProgress(NodeProgress progress) {
     metrics.reported(rollouts.report(progress), progress);
     events.publish(new RegistryEvent("progress",
         EventJson.progress(progress, rollouts.rate(progress))));

@@ -11,6 +11,7 @@ import io.weightcast.protocol.wire.Http2Tuning;
 import io.weightcast.protocol.wire.RegistryConnection;
 import io.weightcast.registry.api.RegistryGrpcEndpoint;
 import io.weightcast.registry.api.RegistryRoutes;
+import io.weightcast.registry.cluster.RegistryCluster;
 import io.weightcast.registry.store.VersionLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +25,20 @@ public final class RegistryVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryVerticle.class);
 
   private final RegistryConfig config;
+  /** Null: a single registry with its local log; else this registry's cluster membership. */
+  private final RegistryCluster cluster;
   private WorkerExecutor logWorker;
   private RegistryCore core;
   private HttpServer server;
 
   public RegistryVerticle(RegistryConfig config) {
+    this(config, null);
+  }
+
+  /** A registry of the clustered control plane (registry/.../cluster); null runs it alone. */
+  public RegistryVerticle(RegistryConfig config, RegistryCluster cluster) {
     this.config = config;
+    this.cluster = cluster;
   }
 
   @Override
@@ -54,7 +63,8 @@ public final class RegistryVerticle extends VerticleBase {
                   rest.handle(req);
                 }
               });
-          return server.listen();
+          return server.listen().compose(s -> cluster == null ? Future.succeededFuture(s)
+              : cluster.start(vertx, core, s.actualPort()).map(v -> s));
         })
         .onSuccess(s -> LOG.info("registry listening on {}:{} (data {}, {} versions replayed)",
             config.host(), s.actualPort(), config.dataDir(), core.catalog().lastSequence()));
@@ -62,7 +72,8 @@ public final class RegistryVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closing = (cluster == null ? Future.<Void>succeededFuture() : cluster.stop())
+        .compose(v -> server == null ? Future.succeededFuture() : server.close());
     return closing.compose(v -> core == null ? Future.succeededFuture() : core.close())
         .eventually(() -> logWorker.close());
   }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "agent", mixinStandardHelpOptions = true,
     description = "Run a node agent: follows announcements, fetches, verifies and activates versions.")
 public final class AgentCommand implements Callable<Integer> {
-  @Option(names = "--registry", defaultValue = "localhost:7070", description = "Registry host:port (default ${DEFAULT-VALUE}).")
+  @Option(names = "--registry", defaultValue = "localhost:7070", description = "Registry host:port, or several (host:port,host:port) of one cluster, tried in turn (default ${DEFAULT-VALUE}).")
   String registry;
 
   @Option(names = "--data", defaultValue = "./wc-data/agent", description = "Data directory: models/, staging/, state/ (default ${DEFAULT-VALUE}).")

@@ -5,6 +5,7 @@ import io.weightcast.distributor.DistributorVerticle;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code weightcast distributor}: ingests and serves chunks over HTTP/2. */
@@ -20,7 +21,7 @@ public final class DistributorCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "./wc-data/dist", description = "Chunk store directory (default ${DEFAULT-VALUE}).")
   Path data;
 
-  @Option(names = "--registry", description = "Registry host:port to register with.")
+  @Option(names = "--registry", description = "Registry host:port to register with; several (host:port,host:port) for a cluster of registries, tried in turn.")
   String registry;
 
   @Option(names = "--advertise", description = "URL agents and the registry use to reach this distributor (default http://<host>:<port>, with localhost for 0.0.0.0).")
@@ -32,13 +33,19 @@ public final class DistributorCommand implements Callable<Integer> {
   @Option(names = "--zstd-level", defaultValue = "1", description = "zstd level for stored chunks (default ${DEFAULT-VALUE}).")
   int zstdLevel;
 
+  /** Joining makes it a member (the registries share its lease); the topology stays its own. */
+  @Mixin
+  ClusterOptions cluster;
+
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
       int threads = ingestThreads > 0 ? ingestThreads : Runtime.getRuntime().availableProcessors();
       String url = advertise != null ? advertise
           : "http://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + port;
-      return Servers.runUntilStopped(CliSupport.newServerVertx(), new DistributorVerticle(
+      var joining = cluster.config();
+      return Servers.runUntilStopped(joining.isEmpty() ? CliSupport.newServerVertx()
+          : ClusterOptions.join(joining.get()).vertx(), new DistributorVerticle(
           new DistributorConfig(port, host, data, registry, url, threads, zstdLevel)));
     });
   }

@@ -27,7 +27,7 @@ public final class PushCommand implements Callable<Integer> {
   @Option(names = "--version", required = true, description = "Version name (immutable once published).")
   String version;
 
-  @Option(names = "--registry", defaultValue = "localhost:7070", description = "Registry host:port (default ${DEFAULT-VALUE}).")
+  @Option(names = "--registry", defaultValue = "localhost:7070", description = "Registry host:port, or several (host:port,host:port) of one cluster, tried in turn (default ${DEFAULT-VALUE}).")
   String registry;
 
   @Option(names = "--distributor", defaultValue = "http://localhost:7080", description = "Distributor URL (default ${DEFAULT-VALUE}).")

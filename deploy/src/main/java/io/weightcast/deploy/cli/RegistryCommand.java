@@ -4,7 +4,9 @@ import io.weightcast.registry.RegistryConfig;
 import io.weightcast.registry.RegistryVerticle;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import io.weightcast.registry.cluster.RegistryCluster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code weightcast registry}: commits and announces versions (gRPC + REST on one port). */
@@ -20,9 +22,20 @@ public final class RegistryCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "./wc-data/registry", description = "Data directory holding the version log (default ${DEFAULT-VALUE}).")
   Path data;
 
+  @Mixin
+  ClusterOptions cluster;
+
   @Override
   public Integer call() {
-    return CliSupport.exitCode(() -> Servers.runUntilStopped(CliSupport.newServerVertx(),
-        new RegistryVerticle(new RegistryConfig(host, port, data))));
+    return CliSupport.exitCode(() -> {
+      RegistryConfig config = new RegistryConfig(host, port, data);
+      var joining = cluster.config();
+      if (joining.isEmpty()) {
+        return Servers.runUntilStopped(CliSupport.newServerVertx(), new RegistryVerticle(config));
+      }
+      var member = ClusterOptions.join(joining.get());
+      return Servers.runUntilStopped(member.vertx(),
+          new RegistryVerticle(config, new RegistryCluster(member.hazelcast())));
+    });
   }
 }

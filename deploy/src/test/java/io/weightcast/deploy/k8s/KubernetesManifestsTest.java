@@ -128,11 +128,14 @@ class KubernetesManifestsTest {
               + selected.stream().map(ManifestNode::source).toList());
       ManifestNode main = mainContainer(selected.get(0));
       int serving = Integer.parseInt(LaunchLine.of(main).requiredFlag("--port"));
+      // A clustered role also listens on its --cluster-port (Hazelcast membership).
+      int cluster = LaunchLine.of(main).flag("--cluster-port").map(Integer::parseInt).orElse(-1);
       for (ManifestNode port : service.at("spec.ports").items()) {
         ManifestNode target = port.at("targetPort").exists() ? port.at("targetPort")
             : port.at("port");
-        target.check(resolvePort(main, target) == serving, "must reach " + main.source()
-            + " on its --port " + serving);
+        int reached = resolvePort(main, target);
+        target.check(reached == serving || reached == cluster, "must reach " + main.source()
+            + " on its --port " + serving + (cluster > 0 ? " or --cluster-port " + cluster : ""));
       }
     }
   }

@@ -47,6 +47,35 @@ class KubernetesRoleManifestsTest {
   }
 
   @Test
+  void registryReplicasFindEachOtherOnTheHeadlessServiceClusterPort() {
+    ManifestNode registry = k8s.workload("registry");
+    ManifestNode main = mainContainer(registry);
+    registry.at("spec.replicas").check(Integer.parseInt(registry.at("spec.replicas").text()) >= 2,
+        "must be >= 2: the log survives the loss of one registry only with a second one");
+    LaunchLine line = LaunchLine.of(main);
+    int clusterPort = Integer.parseInt(line.requiredFlag("--cluster-port"));
+    boolean declared = main.at("ports").items().stream()
+        .anyMatch(p -> p.at("containerPort").text().equals(Integer.toString(clusterPort)));
+    main.at("ports").check(declared, "must declare the --cluster-port " + clusterPort);
+    String headlessName = registry.at("spec.serviceName").text();
+    String namespace = registry.at("metadata.namespace").text();
+    String dns = line.requiredFlag("--cluster-k8s-service-dns");
+    main.check(dns.startsWith(headlessName + "." + namespace + ".svc"),
+        "--cluster-k8s-service-dns must name the headless Service " + headlessName + "."
+            + namespace + ".svc, is " + dns);
+    ManifestNode headless = k8s.find("Service", namespace, headlessName);
+    boolean reaches = headless.at("spec.ports").items().stream()
+        .anyMatch(p -> p.at("port").text().equals(Integer.toString(clusterPort))
+            && K8sManifests.resolvePort(main, p.at("targetPort").exists() ? p.at("targetPort")
+                : p.at("port")) == clusterPort);
+    headless.at("spec.ports").check(reaches, "has no port reaching the --cluster-port "
+        + clusterPort);
+    headless.at("spec.publishNotReadyAddresses").check("true".equals(
+        headless.at("spec.publishNotReadyAddresses").textOrNull()),
+        "must be true: members must find each other before they are ready");
+  }
+
+  @Test
   void distributorKeepsChunksOnAClaimDeclaredHere() {
     ManifestNode distributor = k8s.workload("distributor");
     ManifestNode main = mainContainer(distributor);

@@ -12,6 +12,26 @@ public final class Endpoints {
     return SocketAddress.inetSocketAddress(uri.getPort(), uri.getHost());
   }
 
+  /**
+   * A comma-separated list of endpoints ("host:port,host:port"), each parsed like
+   * {@link #socketAddress}; at least one.
+   */
+  public static java.util.List<SocketAddress> socketAddresses(String endpoints) {
+    if (endpoints == null || endpoints.isBlank()) {
+      throw new IllegalArgumentException("endpoint must be host:port or http://host:port");
+    }
+    java.util.List<SocketAddress> out = new java.util.ArrayList<>();
+    for (String e : endpoints.split(",")) {
+      if (!e.isBlank()) {
+        out.add(socketAddress(e.strip()));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("no endpoint in '" + endpoints + "'");
+    }
+    return java.util.List.copyOf(out);
+  }
+
   /** The endpoint as an http URI with an explicit port. */
   public static URI uri(String endpoint) {
     if (endpoint == null || endpoint.isBlank()) {

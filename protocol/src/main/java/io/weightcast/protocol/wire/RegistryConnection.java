@@ -30,7 +30,11 @@ import java.util.function.Consumer;
 
 /**
  * A Future-returning client of the registry's gRPC service, speaking domain records. Owns one
- * gRPC client (kept in a field; close it explicitly). Call it from a Vert.x context
+ * gRPC client (kept in a field; close it explicitly). Given several registries
+ * ("host:port,host:port", a cluster), it talks to one at a time and rotates to the next when that
+ * one is UNAVAILABLE: a unary call tries the next registries (100 ms apart) until its timeout, a
+ * failed watch makes the next {@link #watch} go to the next registry. With one registry it
+ * behaves as before: one attempt. Call it from a Vert.x context
  * (../shared/STACK-NOTES.md: HTTP/2 requests from foreign threads can lose data). Every unary call
  * has a timeout; failures arrive as typed {@link WeightcastFailure}s.
  */
@@ -50,20 +54,25 @@ public final class RegistryConnection implements AutoCloseable {
 
   private final Vertx vertx;
   private final GrpcClient client;
-  private final SocketAddress address;
+  private final List<SocketAddress> addresses;
+  /** Index of the registry in use; rotated on failure (confined to the caller's context). */
+  private int current;
   private final long timeoutMs;
   private final long watchSilenceMs;
 
-  private RegistryConnection(Vertx vertx, GrpcClient client, SocketAddress address,
+  private RegistryConnection(Vertx vertx, GrpcClient client, List<SocketAddress> addresses,
       long timeoutMs, long watchSilenceMs) {
     this.vertx = vertx;
     this.client = client;
-    this.address = address;
+    this.addresses = addresses;
     this.timeoutMs = timeoutMs;
     this.watchSilenceMs = watchSilenceMs;
   }
 
-  /** Connects (lazily) to {@code hostPort}: "host:port" or "http://host:port". */
+  /**
+   * Connects (lazily) to {@code hostPort}: "host:port" or "http://host:port", or a comma-separated
+   * list of them (registries of one cluster).
+   */
   public static RegistryConnection create(Vertx vertx, String hostPort, long timeoutMs) {
     return create(vertx, hostPort, timeoutMs, WATCH_SILENCE_MS);
   }
@@ -75,7 +84,7 @@ public final class RegistryConnection implements AutoCloseable {
         new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES),
         new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
             .setHttp2ClearTextUpgrade(false).setConnectTimeout((int) Math.min(timeoutMs, 10_000)));
-    return new RegistryConnection(vertx, client, Endpoints.socketAddress(hostPort), timeoutMs,
+    return new RegistryConnection(vertx, client, Endpoints.socketAddresses(hostPort), timeoutMs,
         watchSilenceMs);
   }
 
@@ -159,6 +168,17 @@ public final class RegistryConnection implements AutoCloseable {
       Consumer<ModelPolicy> onPolicy) {
     WatchVersionsRequest request = WatchVersionsRequest.newBuilder()
         .setFromSequence(fromSequence).addAllModels(models).build();
+    SocketAddress address = addresses.get(current);
+    Future<Watch> watch = watchAt(address, request, onAnnouncement, onInvalid, onPolicy);
+    watch.onFailure(e -> rotateFrom(address))
+        .onSuccess(w -> w.done().onFailure(e -> rotateFrom(address)));
+    return watch;
+  }
+
+  private Future<Watch> watchAt(SocketAddress address, WatchVersionsRequest request,
+      Consumer<CommittedVersion> onAnnouncement,
+      java.util.function.BiConsumer<Long, RuntimeException> onInvalid,
+      Consumer<ModelPolicy> onPolicy) {
     return client.request(address, RegistryGrpcClient.WatchVersions)
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .recover(e -> Future.failedFuture(unavailable("cannot reach registry at " + address, e)))
@@ -214,7 +234,20 @@ public final class RegistryConnection implements AutoCloseable {
             req.cancel();
             done.tryComplete();
           });
-        }).recover(e -> Future.failedFuture(asFailure(e))));
+        }).recover(e -> Future.failedFuture(asFailure(address, e))));
+  }
+
+  /** The registry in use ("host:port"). */
+  public String currentRegistry() {
+    SocketAddress a = addresses.get(current);
+    return a.host() + ":" + a.port();
+  }
+
+  /** After a failure at {@code failed}: use the next registry (if nobody rotated already). */
+  private void rotateFrom(SocketAddress failed) {
+    if (addresses.size() > 1 && addresses.get(current).equals(failed)) {
+      current = (current + 1) % addresses.size();
+    }
   }
 
   @Override
@@ -227,10 +260,27 @@ public final class RegistryConnection implements AutoCloseable {
   }
 
   private <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req message) {
-    return client.request(address, method).compose(req -> {
+    return unary(method, message, System.currentTimeMillis() + timeoutMs);
+  }
+
+  /** One attempt; with several registries, UNAVAILABLE rotates and retries until the deadline. */
+  private <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req message,
+      long deadline) {
+    SocketAddress address = addresses.get(current);
+    Future<Resp> attempt = client.request(address, method).compose(req -> {
       req.timeout(timeoutMs, TimeUnit.MILLISECONDS);
       return sendUnary(req, message);
-    }).recover(e -> Future.failedFuture(asFailure(e)));
+    }).recover(e -> Future.failedFuture(asFailure(address, e)));
+    if (addresses.size() == 1) {
+      return attempt;
+    }
+    return attempt.recover(e -> {
+      if (!(e instanceof Unavailable) || System.currentTimeMillis() + 100 >= deadline) {
+        return Future.failedFuture(e);
+      }
+      rotateFrom(address);
+      return vertx.timer(100).compose(t -> unary(method, message, deadline));
+    });
   }
 
   private static <Req, Resp> Future<Resp> sendUnary(GrpcClientRequest<Req, Resp> req, Req message) {
@@ -240,7 +290,7 @@ public final class RegistryConnection implements AutoCloseable {
             : e)));
   }
 
-  private WeightcastFailure asFailure(Throwable e) {
+  private static WeightcastFailure asFailure(SocketAddress address, Throwable e) {
     if (e instanceof WeightcastFailure f) {
       return f;
     }

@@ -17,6 +17,8 @@ public final class DistributorLeases {
 
   private final Map<String, Lease> leases = new LinkedHashMap<>();
   private final LongSupplier clock;
+  /** Told of every renewal (clustered mode shares leases through a Hazelcast map). */
+  private java.util.function.BiConsumer<String, String> onRenew = (id, url) -> {};
 
   public DistributorLeases(LongSupplier clock) {
     this.clock = clock;
@@ -28,8 +30,18 @@ public final class DistributorLeases {
       throw new io.weightcast.protocol.failure.InvalidArgument(
           "distributor_id and base_url must be set");
     }
-    leases.put(distributorId, new Lease(baseUrl, clock.getAsLong() + LEASE_MS));
+    adopt(distributorId, baseUrl);
+    onRenew.accept(distributorId, baseUrl);
     return LEASE_MS;
+  }
+
+  /** Records a renewal made elsewhere (another registry of the cluster); no notification. */
+  public void adopt(String distributorId, String baseUrl) {
+    leases.put(distributorId, new Lease(baseUrl, clock.getAsLong() + LEASE_MS));
+  }
+
+  public void onRenew(java.util.function.BiConsumer<String, String> listener) {
+    this.onRenew = listener;
   }
 
   /** Base URLs of distributors whose lease has not expired, most recently registered last. */

@@ -99,13 +99,14 @@ public final class VersionLog implements AutoCloseable {
     }
   }
 
-  static byte[] encode(CommittedVersion v) {
+  /** The record payload (also the replicated form, registry/.../cluster). */
+  public static byte[] encode(CommittedVersion v) {
     String text = "seq " + v.sequence() + "\ncommitted-at " + v.committedAtMs() + "\n"
         + ManifestText.encode(v.manifest());
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  static CommittedVersion decode(byte[] payload) {
+  public static CommittedVersion decode(byte[] payload) {
     String text = new String(payload, StandardCharsets.UTF_8);
     int first = text.indexOf('\n');
     int second = text.indexOf('\n', first + 1);
