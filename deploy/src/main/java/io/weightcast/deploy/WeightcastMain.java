@@ -3,6 +3,7 @@ package io.weightcast.deploy;
 import io.weightcast.deploy.cli.AgentCommand;
 import io.weightcast.deploy.cli.DemoCommand;
 import io.weightcast.deploy.cli.DistributorCommand;
+import io.weightcast.deploy.cli.PathCommand;
 import io.weightcast.deploy.cli.PushCommand;
 import io.weightcast.deploy.cli.RegistryCommand;
 import io.weightcast.deploy.cli.StatusCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "weightcast", mixinStandardHelpOptions = true, version = "weightcast 0.1.0",
     description = "Gets model weights onto fleets of GPU hosts fast, verified and atomically.",
     subcommands = {RegistryCommand.class, DistributorCommand.class, AgentCommand.class,
-        PushCommand.class, VersionsCommand.class, StatusCommand.class, WaitCommand.class,
+        PushCommand.class, VersionsCommand.class, StatusCommand.class, WaitCommand.class, PathCommand.class,
         DemoCommand.class})
 public final class WeightcastMain implements Runnable {
   @Override

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class AgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
   private static final long SOURCES_REFRESH_MS = 10_000;
+  private static final long LOCAL_HEARTBEAT_MS = 15_000;
+  private static final long REGISTRY_CHECK_MS = 3_000;
 
   private final AgentConfig config;
   private WorkerExecutor disk;
@@ -45,6 +47,9 @@ public final class AgentVerticle extends VerticleBase {
   private AnnouncementWatcher watcher;
   private AgentChunkServer server;
   private final HeldChunks held;
+  private io.weightcast.agent.assemble.PageCacheWarmer warmer;
+  private io.weightcast.agent.local.LocalStatus local;
+  private io.weightcast.agent.local.LocalEvents events;
 
   public AgentVerticle(AgentConfig config) {
     this.config = config;
@@ -57,20 +62,32 @@ public final class AgentVerticle extends VerticleBase {
     disk = vertx.createSharedWorkerExecutor("wc-agent-disk-" + config.nodeId(), threads);
     AgentState state = new AgentState(config.stateDir());
     server = new AgentChunkServer(held);
-    return disk.executeBlocking(() -> loadHeld(state))
-        .compose(position -> server.listen(vertx, config.host(), config.port())
+    warmer = new io.weightcast.agent.assemble.PageCacheWarmer(config.handover().warm(),
+        config.handover().lockBudgetBytes());
+    local = new io.weightcast.agent.local.LocalStatus(
+        new io.weightcast.agent.local.ModelStatusStore(config.dataDir()), disk, warmer);
+    events = new io.weightcast.agent.local.LocalEvents(vertx, LOCAL_HEARTBEAT_MS);
+    local.onChange(events::publish);
+    io.weightcast.agent.local.LocalApi localApi = new io.weightcast.agent.local.LocalApi(local,
+        events, config.models(), config.handover().localApiRemote(), this::registryKnows);
+    return local.load().compose(loaded -> disk.executeBlocking(() -> loadHeld(state)))
+        .compose(position -> server.listen(vertx, config.host(), config.port(), localApi::mount)
             .map(listening -> position))
         .onSuccess(position -> {
           registry = RegistryConnection.create(vertx, config.registry());
           fetcher = new ChunkFetcher(vertx, new BufferPool(config.chunksInFlight()),
               config.chunksInFlight(), config.stallTimeoutMs());
           reporter = new ProgressReporter(vertx, registry);
+          reporter.onStateChange(local::progress);
           sources = new SourceList(vertx, registry, SOURCES_REFRESH_MS);
           topology = new TopologyClient(vertx, new NodeLocation(config.nodeId(), config.zone(),
               config.rack(), serveUrl()), sources::get, config.stallTimeoutMs());
           held.digests().forEach(d -> topology.held(d, null));
           RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, sources, state,
-              reporter, held::add, held::remove, serveUrl(), topology, held::addStaged);
+              reporter, v -> {
+                held.add(v);
+                local.held(v);
+              }, held::remove, serveUrl(), topology, held::addStaged, warmer);
           queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
               config.retryFailedMs());
           watcher = new AnnouncementWatcher(vertx, registry, config.models(), position,
@@ -98,6 +115,13 @@ public final class AgentVerticle extends VerticleBase {
     return "http://" + host + ":" + server.actualPort();
   }
 
+  /** Whether the registry has a version of {@code model} (local API: unknown models). */
+  private Future<Boolean> registryKnows(String model) {
+    return registry == null ? Future.failedFuture("registry not connected yet")
+        : registry.listVersions(model).map(l -> !l.isEmpty())
+            .timeout(REGISTRY_CHECK_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   /** Indexes the versions held on disk; answers the watch position to resume from. */
   private long loadHeld(AgentState state) {
     List<CommittedVersion> manifests = state.manifests();
@@ -119,6 +143,9 @@ public final class AgentVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (events != null) {
+      events.closeAll();
+    }
     if (watcher != null) {
       watcher.stop();
       sources.stop();
@@ -130,7 +157,10 @@ public final class AgentVerticle extends VerticleBase {
         fetcher == null ? Future.succeededFuture() : fetcher.close(),
         topology == null ? Future.succeededFuture() : topology.close()).mapEmpty();
     return closing.eventually(() -> registry == null ? Future.succeededFuture()
-        : registry.closeAsync()).eventually(() -> disk.close());
+        : registry.closeAsync()).eventually(() -> disk.executeBlocking(() -> {
+          warmer.releaseAll();
+          return null;
+        })).eventually(() -> disk.close());
   }
 
   public int actualPort() {
@@ -140,6 +170,11 @@ public final class AgentVerticle extends VerticleBase {
   /** Latest progress per version (read on this verticle's context). */
   public Collection<NodeProgress> progress() {
     return reporter.latest();
+  }
+
+  /** Open SSE subscriptions of the local API (read on this verticle's context). */
+  public int localSubscribers() {
+    return events.subscribers();
   }
 
   public AgentConfig agentConfig() {

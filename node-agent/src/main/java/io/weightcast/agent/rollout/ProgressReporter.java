@@ -24,6 +24,7 @@ public final class ProgressReporter {
   private final long timer;
   private final Vertx vertx;
   private boolean warned;
+  private java.util.function.Consumer<NodeProgress> onStateChange = p -> { };
 
   public ProgressReporter(Vertx vertx, RegistryConnection registry) {
     this.vertx = vertx;
@@ -37,8 +38,14 @@ public final class ProgressReporter {
     NodeProgress before = latest.put(key, p);
     unsent.put(key, p);
     if (before == null || before.state() != p.state() || before.current() != p.current()) {
+      onStateChange.accept(p);
       flush();
     }
+  }
+
+  /** Called on the context with each report that changes a version's state. */
+  public void onStateChange(java.util.function.Consumer<NodeProgress> listener) {
+    this.onStateChange = listener;
   }
 
   /** The latest report of every version this node has seen. */

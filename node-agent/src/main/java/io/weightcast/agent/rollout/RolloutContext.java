@@ -19,9 +19,11 @@ import java.util.function.Consumer;
  * @param serveUrl where this agent serves the chunks it holds (reported with progress)
  * @param topology the distributor's topology API: where to fetch, what this node holds
  * @param onChunkHeld called on the context when a chunk is verified and durable in a staging file
+ * @param warmer brings a verified version into the page cache before it is activated
  */
 public record RolloutContext(Vertx vertx, AgentConfig config, WorkerExecutor disk,
     ChunkFetcher fetcher, SourceList sources, AgentState state,
     ProgressReporter reporter, Consumer<CommittedVersion> onHeld,
     Consumer<String> onRemoved, String serveUrl, TopologyClient topology,
-    java.util.function.BiConsumer<io.weightcast.protocol.ChunkSpec, java.nio.file.Path> onChunkHeld) {}
+    java.util.function.BiConsumer<io.weightcast.protocol.ChunkSpec, java.nio.file.Path> onChunkHeld,
+    io.weightcast.agent.assemble.PageCacheWarmer warmer) {}
