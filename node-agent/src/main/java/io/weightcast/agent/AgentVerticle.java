@@ -3,11 +3,16 @@ package io.weightcast.agent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.weightcast.agent.assemble.PageCacheWarmer;
 import io.weightcast.agent.fetch.BufferPool;
 import io.weightcast.agent.fetch.ChunkFetcher;
 import io.weightcast.agent.fetch.SourceList;
 import io.weightcast.agent.fetch.TopologyClient;
 import io.weightcast.protocol.topology.NodeLocation;
+import io.weightcast.agent.local.LocalApi;
+import io.weightcast.agent.local.LocalEvents;
+import io.weightcast.agent.local.LocalStatus;
+import io.weightcast.agent.local.ModelStatusStore;
 import io.weightcast.agent.rollout.ProgressReporter;
 import io.weightcast.agent.rollout.RolloutContext;
 import io.weightcast.agent.rollout.RolloutQueue;
@@ -47,9 +52,9 @@ public final class AgentVerticle extends VerticleBase {
   private AnnouncementWatcher watcher;
   private AgentChunkServer server;
   private final HeldChunks held;
-  private io.weightcast.agent.assemble.PageCacheWarmer warmer;
-  private io.weightcast.agent.local.LocalStatus local;
-  private io.weightcast.agent.local.LocalEvents events;
+  private PageCacheWarmer warmer;
+  private LocalStatus local;
+  private LocalEvents events;
 
   public AgentVerticle(AgentConfig config) {
     this.config = config;
@@ -62,13 +67,13 @@ public final class AgentVerticle extends VerticleBase {
     disk = vertx.createSharedWorkerExecutor("wc-agent-disk-" + config.nodeId(), threads);
     AgentState state = new AgentState(config.stateDir());
     server = new AgentChunkServer(held);
-    warmer = new io.weightcast.agent.assemble.PageCacheWarmer(config.handover().warm(),
+    warmer = new PageCacheWarmer(config.handover().warm(),
         config.handover().lockBudgetBytes());
-    local = new io.weightcast.agent.local.LocalStatus(
-        new io.weightcast.agent.local.ModelStatusStore(config.dataDir()), disk, warmer);
-    events = new io.weightcast.agent.local.LocalEvents(vertx, LOCAL_HEARTBEAT_MS);
+    local = new LocalStatus(
+        new ModelStatusStore(config.dataDir()), disk, warmer);
+    events = new LocalEvents(vertx, LOCAL_HEARTBEAT_MS);
     local.onChange(events::publish);
-    io.weightcast.agent.local.LocalApi localApi = new io.weightcast.agent.local.LocalApi(local,
+    LocalApi localApi = new LocalApi(local,
         events, config.models(), config.handover().localApiRemote(), this::registryKnows);
     return local.load().compose(loaded -> disk.executeBlocking(() -> loadHeld(state)))
         .compose(position -> server.listen(vertx, config.host(), config.port(), localApi::mount)

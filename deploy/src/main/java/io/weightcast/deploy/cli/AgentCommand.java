@@ -62,17 +62,9 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--local-api-remote", description = "Serve /v1/local/* to non-loopback clients too (default: loopback only, others get 403).")
   boolean localApiRemote;
 
-  @Option(names = "--versions-dir", hidden = true, description = "Not supported: see README (versions must share the staging filesystem).")
-  String versionsDir;
-
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
-      if (versionsDir != null) {
-        throw new IllegalArgumentException("--versions-dir is not supported: a version is"
-            + " published by a rename from DATA/staging, which must be on the same filesystem;"
-            + " put the whole --data directory on a tmpfs instead");
-      }
       AgentConfig config = AgentConfig.defaults(nodeId, zone, rack, registry, data)
           .withModels(models).withServer(host, port).withFetch(inFlight, stallMs, 5)
           .withRetention(keep, verifyFiles).withAdvertiseUrl(advertise)

@@ -45,6 +45,11 @@ public final class LocalEvents {
     return subscribers.size();
   }
 
+  /** The heartbeat timers of live subscribers (tests check none outlives its client). */
+  List<Long> heartbeatTimers() {
+    return List.copyOf(subscribers.values());
+  }
+
   public void closeAll() {
     List.copyOf(subscribers.keySet()).forEach(r -> {
       drop(r);
