@@ -57,8 +57,9 @@ public final class LocalStatus {
     ModelStatus before = byModel.getOrDefault(p.model(), ModelStatus.pending(p.model()));
     ModelStatus after;
     String event;
+    CommittedVersion v = p.state() == State.ACTIVE ? held.remove(p.model() + "/" + p.version())
+        : null;
     if (p.state() == State.ACTIVE && p.current()) {
-      CommittedVersion v = held.remove(p.model() + "/" + p.version());
       after = new ModelStatus(p.model(), p.version(),
           store.layout().versionDir(p.model(), p.version()).toString(),
           v == null ? "" : v.manifestDigest().hex(), System.currentTimeMillis(), p.version(),
