@@ -71,7 +71,12 @@ public final class VersionRollout {
               new java.util.Random(ctx.config().nodeId().hashCode()));
           return fetchAll(missing).compose(v -> finish());
         })
-        .compose(v -> warm())
+        .compose(v -> {
+          // Published: serve its chunks from their final place while it warms (staged paths
+          // are gone since the rename).
+          ctx.onHeld().accept(version);
+          return warm();
+        })
         .compose(v -> activate())
         .onSuccess(v -> report(State.ACTIVE))
         .onFailure(e -> {
