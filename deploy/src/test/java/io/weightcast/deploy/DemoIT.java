@@ -59,7 +59,7 @@ class DemoIT {
       JarRunner.Result missing = wc.run(60, "wait", "demo-llm", "--version", "v9", "--data",
           "./wc-demo2/agents/agent-01", "--timeout", "1s");
       assertEquals(3, missing.exitCode(), missing.output());
-      assertTrue(missing.output().contains("(current: v1)"), missing.output());
+      assertTrue(missing.output().contains("(active v1, latest v1 ACTIVE)"), missing.output());
 
       JarRunner.Result one = wc.run(60, "status", "demo-llm", "v1", "--registry", reg.group(1));
       assertEquals(0, one.exitCode(), one.output());

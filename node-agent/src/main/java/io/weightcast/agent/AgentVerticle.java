@@ -5,11 +5,16 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.weightcast.agent.control.PolicyApplier;
 import io.weightcast.agent.control.PolicyGate;
+import io.weightcast.agent.assemble.PageCacheWarmer;
 import io.weightcast.agent.fetch.BufferPool;
 import io.weightcast.agent.fetch.ChunkFetcher;
 import io.weightcast.agent.fetch.SourceList;
 import io.weightcast.agent.fetch.TopologyClient;
 import io.weightcast.protocol.topology.NodeLocation;
+import io.weightcast.agent.local.LocalApi;
+import io.weightcast.agent.local.LocalEvents;
+import io.weightcast.agent.local.LocalStatus;
+import io.weightcast.agent.local.ModelStatusStore;
 import io.weightcast.agent.rollout.ProgressReporter;
 import io.weightcast.agent.rollout.RolloutContext;
 import io.weightcast.agent.rollout.RolloutQueue;
@@ -37,6 +42,8 @@ public final class AgentVerticle extends VerticleBase {
   private static final long SOURCES_REFRESH_MS = 10_000;
   private static final long FREE_DISK_MS = 10_000;
   private long diskTimer = -1;
+  private static final long LOCAL_HEARTBEAT_MS = 15_000;
+  private static final long REGISTRY_CHECK_MS = 3_000;
 
   private final AgentConfig config;
   private WorkerExecutor disk;
@@ -53,6 +60,9 @@ public final class AgentVerticle extends VerticleBase {
   private final PolicyGate gate = PolicyGate.open();
   /** Sees every announcement the watcher delivers (multi-node tests record sequences). */
   private java.util.function.Consumer<CommittedVersion> announcementTap = v -> {};
+  private PageCacheWarmer warmer;
+  private LocalStatus local;
+  private LocalEvents events;
 
   public AgentVerticle(AgentConfig config) {
     this.config = config;
@@ -66,21 +76,33 @@ public final class AgentVerticle extends VerticleBase {
     AgentState state = new AgentState(config.stateDir());
     metrics = new AgentMetrics(config.dataDir(), disk);
     server = new AgentChunkServer(held, metrics);
-    return disk.executeBlocking(() -> loadHeld(state))
-        .compose(position -> server.listen(vertx, config.host(), config.port())
+    warmer = new PageCacheWarmer(config.handover().warm(),
+        config.handover().lockBudgetBytes());
+    local = new LocalStatus(
+        new ModelStatusStore(config.dataDir()), disk, warmer);
+    events = new LocalEvents(vertx, LOCAL_HEARTBEAT_MS);
+    local.onChange(events::publish);
+    LocalApi localApi = new LocalApi(local,
+        events, config.models(), config.handover().localApiRemote(), this::registryKnows);
+    return local.load().compose(loaded -> disk.executeBlocking(() -> loadHeld(state)))
+        .compose(position -> server.listen(vertx, config.host(), config.port(), localApi::mount)
             .map(listening -> position))
         .onSuccess(position -> {
           registry = RegistryConnection.create(vertx, config.registry());
           fetcher = new ChunkFetcher(vertx, new BufferPool(config.chunksInFlight()),
               config.chunksInFlight(), config.stallTimeoutMs());
           reporter = new ProgressReporter(vertx, registry);
+          reporter.onStateChange(local::progress);
           sources = new SourceList(vertx, registry, SOURCES_REFRESH_MS);
           topology = new TopologyClient(vertx, new NodeLocation(config.nodeId(), config.zone(),
               config.rack(), serveUrl()), sources::get, config.stallTimeoutMs());
           held.digests().forEach(d -> topology.held(d, null));
           RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, sources, state,
-              reporter, held::add, held::remove, serveUrl(), topology, held::addStaged,
-              held::find, gate, metrics);
+              reporter, v -> {
+                held.add(v);
+                local.held(v);
+              }, held::remove, serveUrl(), topology, held::addStaged,
+              held::find, gate, metrics, warmer);
           queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
               config.retryFailedMs());
           PolicyApplier policies = new PolicyApplier(gate, disk, config, serveUrl(),
@@ -114,6 +136,13 @@ public final class AgentVerticle extends VerticleBase {
     return "http://" + host + ":" + server.actualPort();
   }
 
+  /** Whether the registry has a version of {@code model} (local API: unknown models). */
+  private Future<Boolean> registryKnows(String model) {
+    return registry == null ? Future.failedFuture("registry not connected yet")
+        : registry.listVersions(model).map(l -> !l.isEmpty())
+            .timeout(REGISTRY_CHECK_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   /** Indexes the versions held on disk; answers the watch position to resume from. */
   private long loadHeld(AgentState state) {
     List<CommittedVersion> manifests = state.manifests();
@@ -142,6 +171,9 @@ public final class AgentVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (events != null) {
+      events.closeAll();
+    }
     if (watcher != null) {
       vertx.cancelTimer(diskTimer);
       watcher.stop();
@@ -154,7 +186,10 @@ public final class AgentVerticle extends VerticleBase {
         fetcher == null ? Future.succeededFuture() : fetcher.close(),
         topology == null ? Future.succeededFuture() : topology.close()).mapEmpty();
     return closing.eventually(() -> registry == null ? Future.succeededFuture()
-        : registry.closeAsync()).eventually(() -> disk.close());
+        : registry.closeAsync()).eventually(() -> disk.executeBlocking(() -> {
+          warmer.releaseAll();
+          return null;
+        })).eventually(() -> disk.close());
   }
 
   public int actualPort() {
@@ -170,6 +205,11 @@ public final class AgentVerticle extends VerticleBase {
   /** Latest progress per version (read on this verticle's context). */
   public Collection<NodeProgress> progress() {
     return reporter.latest();
+  }
+
+  /** Open SSE subscriptions of the local API (read on this verticle's context). */
+  public int localSubscribers() {
+    return events.subscribers();
   }
 
   public AgentConfig agentConfig() {

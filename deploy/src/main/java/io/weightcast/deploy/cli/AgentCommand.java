@@ -2,6 +2,8 @@ package io.weightcast.deploy.cli;
 
 import io.weightcast.agent.AgentConfig;
 import io.weightcast.agent.AgentVerticle;
+import io.weightcast.agent.HandoverConfig;
+import io.weightcast.protocol.wire.Sizes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -51,13 +53,33 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--verify-files", description = "Re-hash whole files before activating (chunks are always verified).")
   boolean verifyFiles;
 
+  @Option(names = "--warm", defaultValue = "on", arity = "1", paramLabel = "on|off", description = "Read each verified version into the page cache before activating it (default ${DEFAULT-VALUE}).")
+  String warm;
+
+  @Option(names = "--lock-budget", defaultValue = "0", description = "Bytes of active versions to lock in memory (mlock), e.g. 8GiB; 0 = none (default ${DEFAULT-VALUE}).")
+  String lockBudget;
+
+  @Option(names = "--local-api-remote", description = "Serve /v1/local/* to non-loopback clients too (default: loopback only, others get 403).")
+  boolean localApiRemote;
+
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
       AgentConfig config = AgentConfig.defaults(nodeId, zone, rack, registry, data)
           .withModels(models).withServer(host, port).withFetch(inFlight, stallMs, 5)
-          .withRetention(keep, verifyFiles).withAdvertiseUrl(advertise);
+          .withRetention(keep, verifyFiles).withAdvertiseUrl(advertise)
+          .withHandover(new HandoverConfig(onOff("--warm", warm), Sizes.parse(lockBudget),
+              localApiRemote));
       return Servers.runUntilStopped(CliSupport.newServerVertx(), new AgentVerticle(config));
     });
+  }
+
+  static boolean onOff(String option, String value) {
+    return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "on", "true" -> true;
+      case "off", "false" -> false;
+      default -> throw new IllegalArgumentException(option + " must be on or off, got '" + value
+          + "'");
+    };
   }
 }

@@ -1,22 +1,25 @@
 package io.weightcast.deploy.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.vertx.core.Vertx;
+import io.weightcast.protocol.Names;
+import io.weightcast.protocol.failure.InvalidManifest;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code weightcast wait MODEL}: blocks until the model (a given version, or any) is active on
- * this host, then prints its path. For init containers and start scripts. Reads the agent's data
- * directory: {@code DATA/models/MODEL/current} only ever names a complete, fsynced version.
+ * this host, then prints its path. For init containers and start scripts. With {@code --data} it
+ * reads the agent's data directory ({@code DATA/models/MODEL/current} only ever names a complete,
+ * fsynced version; {@code DATA/state/local/MODEL.json} says whether the newest one failed); with
+ * {@code --agent} it follows the agent's local API. Exit codes: {@link WaitOutcome}.
  */
 @Command(name = "wait", mixinStandardHelpOptions = true,
-    description = "Wait until MODEL (or --version) is active on this host; print its path.")
+    description = {"Wait until MODEL (or --version) is active on this host; print its path.",
+        "Exit: 0 active, 3 timed out, 4 the version failed here, 5 unknown model, 2 bad usage."})
 public final class WaitCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "Model name.")
   String model;
@@ -24,8 +27,7 @@ public final class WaitCommand implements Callable<Integer> {
   @Option(names = "--version", description = "Wait for this version (default: any).")
   String version;
 
-  @Option(names = "--data", defaultValue = "${env:WEIGHTCAST_DATA:-/var/lib/weightcast}", description = "The agent's data directory (default ${DEFAULT-VALUE}).")
-  Path data;
+  @Mixin LocalSourceOptions source = new LocalSourceOptions();
 
   @Option(names = "--timeout", defaultValue = "10m", description = "Give up after this long: 90s, 10m, 1h (default ${DEFAULT-VALUE}).")
   String timeout;
@@ -33,47 +35,37 @@ public final class WaitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
-      long deadline = System.nanoTime() + parseDuration(timeout).toNanos();
-      Path current = data.resolve("models").resolve(model).resolve("current");
-      while (true) {
-        Optional<Path> active = active(current);
-        if (active.isPresent()) {
-          System.out.println(active.get());
-          return 0;
-        }
-        if (System.nanoTime() > deadline) {
-          System.err.println("error: " + model + (version == null ? "" : " " + version)
-              + " is not active under " + data + " after " + timeout
-              + active(current).map(p -> "").orElse(" (current: "
-                  + describe(current) + ")"));
-          return 3;
-        }
-        Thread.sleep(200);
+      Duration limit = parseDuration(timeout);
+      requireNames(model, version);
+      Vertx vertx = CliSupport.newVertx();
+      try {
+        ActivationWaiter waiter = new ActivationWaiter(vertx, model, version, source.dataDir(),
+            source.agent);
+        return print(CliSupport.runOnContext(vertx, v -> waiter.run(limit)));
+      } finally {
+        vertx.close().await();
       }
     });
   }
 
-  /** The active version's directory, if it is the one waited for. */
-  private Optional<Path> active(Path current) {
-    try {
-      if (!Files.isSymbolicLink(current)) {
-        return Optional.empty();
-      }
-      String name = Files.readSymbolicLink(current).toString();
-      if (version != null && !version.equals(name)) {
-        return Optional.empty();
-      }
-      return Optional.of(current.toRealPath());
-    } catch (IOException e) {
-      return Optional.empty();
+  /** Prints the path (success) or the reason; answers the exit code. */
+  static int print(WaitOutcome o) {
+    if (o.exitCode() == WaitOutcome.ACTIVE) {
+      System.out.println(o.text());
+    } else {
+      System.err.println("error: " + o.text());
     }
+    return o.exitCode();
   }
 
-  private static String describe(Path current) {
+  static void requireNames(String model, String version) {
     try {
-      return Files.isSymbolicLink(current) ? Files.readSymbolicLink(current).toString() : "none";
-    } catch (IOException e) {
-      return "unreadable: " + e.getMessage();
+      Names.requireModel(model);
+      if (version != null) {
+        Names.requireVersion(version);
+      }
+    } catch (InvalidManifest e) {
+      throw new IllegalArgumentException(e.getMessage());
     }
   }
 

@@ -61,13 +61,29 @@ record K8sManifests(Path dir, List<ManifestNode> documents, ManifestNode kustomi
     return new K8sManifests(dir, List.copyOf(documents), kustomization);
   }
 
-  /** Every *.yaml and *.yml under dir, sorted, kustomization.yaml included. */
+  /** Examples for users, outside the kustomization; checked by InferenceExampleManifestTest. */
+  static final String EXAMPLES = "examples";
+
+  /** Every *.yaml and *.yml under dir but examples/, sorted, kustomization.yaml included. */
   static List<Path> yamlFiles(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       return files.filter(Files::isRegularFile)
+          .filter(f -> !dir.relativize(f).startsWith(EXAMPLES))
           .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
           .sorted().toList();
     }
+  }
+
+  /** The Kubernetes objects of one file. */
+  static List<ManifestNode> loadFile(Path file) throws IOException {
+    List<ManifestNode> out = new ArrayList<>();
+    List<Object> parsed = parse(file);
+    for (int i = 0; i < parsed.size(); i++) {
+      if (parsed.get(i) != null) {
+        out.add(document(file.getFileName() + "#" + i, parsed.get(i)));
+      }
+    }
+    return out;
   }
 
   private static List<Object> parse(Path file) throws IOException {

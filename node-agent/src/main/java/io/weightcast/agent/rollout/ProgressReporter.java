@@ -25,6 +25,7 @@ public final class ProgressReporter {
   private final Vertx vertx;
   private boolean warned;
   private long freeBytes;
+  private java.util.function.Consumer<NodeProgress> onStateChange = p -> { };
 
   public ProgressReporter(Vertx vertx, RegistryConnection registry) {
     this.vertx = vertx;
@@ -49,8 +50,14 @@ public final class ProgressReporter {
       }
     }
     if (before == null || before.state() != p.state() || before.current() != p.current()) {
+      onStateChange.accept(p);
       flush();
     }
+  }
+
+  /** Called on the context with each report that changes a version's state. */
+  public void onStateChange(java.util.function.Consumer<NodeProgress> listener) {
+    this.onStateChange = listener;
   }
 
   /** The latest report of every version this node has seen. */

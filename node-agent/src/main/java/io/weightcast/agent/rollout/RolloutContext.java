@@ -22,6 +22,7 @@ import java.util.function.Consumer;
  * @param heldChunk where this node already holds a chunk (any version, or staging), on the context
  * @param gate the operators' policy: which version may become current, which fetches wait
  * @param metrics the agent's meters
+ * @param warmer brings a verified version into the page cache before it is activated
  */
 public record RolloutContext(Vertx vertx, AgentConfig config, WorkerExecutor disk,
     ChunkFetcher fetcher, SourceList sources, AgentState state,
@@ -31,4 +32,5 @@ public record RolloutContext(Vertx vertx, AgentConfig config, WorkerExecutor dis
     java.util.function.Function<io.weightcast.protocol.Digest,
         java.util.Optional<io.weightcast.agent.serve.HeldChunks.Location>> heldChunk,
     io.weightcast.agent.control.PolicyGate gate,
-    io.weightcast.agent.AgentMetrics metrics) {}
+    io.weightcast.agent.AgentMetrics metrics,
+    io.weightcast.agent.assemble.PageCacheWarmer warmer) {}

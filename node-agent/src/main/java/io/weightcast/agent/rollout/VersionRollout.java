@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * check, preallocation, journal replay after a crash); (2) fetch every missing chunk, at most
  * {@code chunksInFlight} at once, decode + verify + write + journal each on the disk pool,
  * retrying a failed chunk from the next source with backoff 250 ms x 2^attempt; (3) finish: force,
- * fsync, rename staging into {@code DATA/models/M/V}; (4) activate if it is the newest version of
- * its model (or, under an operator policy, its target), then apply retention. Confined to the agent verticle's context; the assembly itself
+ * fsync, rename staging into {@code DATA/models/M/V}; (3b) warm its files into the page cache
+ * ({@code PageCacheWarmer}; a warm-up failure is logged, never fatal); (4) activate if it is the
+ * newest version of its model (or, under an operator policy, its target), then apply retention.
+ * Confined to the agent verticle's context; the assembly itself
  * is touched only on the disk pool.
  */
 public final class VersionRollout {
@@ -71,6 +73,12 @@ public final class VersionRollout {
           java.util.Collections.shuffle(missing,
               new java.util.Random(ctx.config().nodeId().hashCode()));
           return fetchAll(missing).compose(v -> finish());
+        })
+        .compose(v -> {
+          // Published: serve its chunks from their final place while it warms (staged paths
+          // are gone since the rename).
+          ctx.onHeld().accept(version);
+          return warm();
         })
         .compose(v -> activate())
         .onSuccess(v -> report(State.ACTIVE))
@@ -129,6 +137,20 @@ public final class VersionRollout {
     report(State.VERIFYING);
     return ctx.disk().executeBlocking(() -> assembly.finish(ctx.config().verifyFiles()), false)
         .mapEmpty();
+  }
+
+  private Future<Void> warm() {
+    if (!ctx.warmer().enabled()) {
+      return Future.succeededFuture();
+    }
+    java.nio.file.Path dir = new io.weightcast.agent.assemble.DataLayout(ctx.config().dataDir())
+        .versionDir(manifest.model(), manifest.version());
+    return ctx.disk().executeBlocking(() -> ctx.warmer().warm(dir, manifest), false)
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("{}: warm-up failed, activating cold: {}", manifest.id(), e.toString());
+          return Future.succeededFuture();
+        });
   }
 
   /** Records the version as held and moves {@code current} if no newer version is active. */

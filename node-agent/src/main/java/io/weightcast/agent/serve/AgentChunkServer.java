@@ -31,7 +31,14 @@ public final class AgentChunkServer {
   }
 
   public Future<HttpServer> listen(Vertx vertx, String host, int port) {
+    return listen(vertx, host, port, router -> { });
+  }
+
+  /** Listens with {@code more} routes (e.g. the local API) mounted next to the chunk API. */
+  public Future<HttpServer> listen(Vertx vertx, String host, int port,
+      java.util.function.Consumer<Router> more) {
     Router router = Router.router(vertx);
+    more.accept(router);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
         .put("chunks", held.size())));
     router.head("/v1/chunks/:sha256").handler(ctx -> chunk(ctx, false));
