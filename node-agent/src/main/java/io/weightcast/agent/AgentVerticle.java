@@ -157,9 +157,19 @@ public final class AgentVerticle extends VerticleBase {
 
   /** Free bytes of the data filesystem, measured on the disk pool, reported with progress. */
   private void measureFreeDisk() {
-    disk.executeBlocking(() -> Files.getFileStore(config.dataDir()).getUsableSpace(), false)
+    disk.executeBlocking(() -> Files.getFileStore(existingAncestor(config.dataDir()))
+            .getUsableSpace(), false)
         .onSuccess(reporter::freeBytes)
-        .onFailure(e -> LOG.debug("cannot measure free disk: {}", e.getMessage()));
+        .onFailure(e -> LOG.warn("cannot measure free disk: {}", e.getMessage()));
+  }
+
+  /** The data directory, or its nearest existing parent before the agent has created it. */
+  private static java.nio.file.Path existingAncestor(java.nio.file.Path dir) {
+    java.nio.file.Path p = dir.toAbsolutePath();
+    while (p.getParent() != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    return p;
   }
 
   private void savePosition(AgentState state, long position) {

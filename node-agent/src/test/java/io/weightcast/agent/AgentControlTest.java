@@ -75,8 +75,10 @@ class AgentControlTest {
     AgentFixture.await(() -> nodeCurrent("v1") && !nodeCurrent("v2"), 10_000,
         "registry sees v1 current, v2 not");
     assertEquals(409, post("/v1/models/m/rollback", null));
-    AgentFixture.await(() -> get("/v1/nodes").getJsonArray("nodes").getJsonObject(0)
-        .getLong("freeBytes", 0L) > 0, 10_000, "free disk reported");
+    AgentFixture.await(() -> {
+      Long free = get("/v1/nodes").getJsonArray("nodes").getJsonObject(0).getLong("freeBytes");
+      return free != null && free > 0;
+    }, 10_000, "free disk reported");
     assertTrue(Files.isDirectory(agentData.resolve("models").resolve("m").resolve("v2")),
         "the withdrawn version stays held");
   }

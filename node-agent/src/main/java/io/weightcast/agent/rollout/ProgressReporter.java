@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class ProgressReporter {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
   static final long INTERVAL_MS = 1_000;
+  static final long FREE_BYTES_STEP = 64L << 20;
 
   private final RegistryConnection registry;
   private final Map<String, NodeProgress> latest = new LinkedHashMap<>();
@@ -79,9 +80,17 @@ public final class ProgressReporter {
     unsent.clear();
   }
 
-  /** Free bytes on the data filesystem, sent with the next reports (measured by the caller). */
+  /**
+   * Free bytes on the data filesystem (measured by the caller), sent with the next reports. The
+   * first measurement, or a change of more than {@link #FREE_BYTES_STEP}, re-sends the latest
+   * reports, so an idle node's free disk does not stay unknown or stale at the registry.
+   */
   public void freeBytes(long bytes) {
+    boolean resend = freeBytes == 0 || Math.abs(bytes - freeBytes) > FREE_BYTES_STEP;
     freeBytes = bytes;
+    if (resend) {
+      latest.forEach(unsent::put);
+    }
   }
 
   public void stop() {
