@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.weightcast.protocol.CommittedVersion;
+import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.wire.TopologyHttp;
 import io.weightcast.registry.testing.ControlPlaneFixture;
 import java.nio.file.Path;
@@ -58,16 +59,46 @@ class TopologyFanOutTest {
     assertEquals(6 * chunks, transfers.size(), "one logged transfer per chunk per agent");
     Map<String, Integer> crossings = new HashMap<>();
     int fromPeers = 0;
+    long peerBytes = 0;
     for (Object o : transfers) {
       JsonObject t = (JsonObject) o;
       if (!t.getString("fromRack").equals(t.getString("toRack"))) {
         crossings.merge(t.getString("chunk") + " -> " + t.getString("toRack"), 1, Integer::sum);
       }
-      fromPeers += t.getString("fromRack").equals("origin") ? 0 : 1;
+      boolean peer = !t.getString("fromRack").equals("origin");
+      fromPeers += peer ? 1 : 0;
+      peerBytes += peer ? v1.manifest().distinctChunks().get(Digest.parse(t.getString("chunk")))
+          : 0;
     }
     crossings.forEach((key, n) -> assertEquals(1, n, "crossings of " + key));
     assertTrue(fromPeers >= 3 * chunks, "peers should serve at least half the copies, served "
         + fromPeers + " of " + transfers.size());
+    // The operators' source mix agrees with the distributor's transfer log.
+    JsonObject mix = sourceMix(vertx, plane);
+    assertEquals(peerBytes, mix.getLong("peers"), "bytes from peers in " + mix);
+    assertEquals(6 * v1.manifest().totalBytes() - peerBytes, mix.getLong("origin"),
+        "bytes from the origin in " + mix);
+    assertEquals(0L, mix.getLong("local"));
+  }
+
+  /** The registry's source mix of m/v1 once all six nodes reported ACTIVE. */
+  private static JsonObject sourceMix(Vertx vertx, ControlPlaneFixture plane) {
+    HttpClient http = vertx.createHttpClient();
+    try {
+      long deadline = System.currentTimeMillis() + 10_000;
+      JsonObject totals;
+      do {
+        totals = ControlPlaneFixture.onContext(vertx, () -> http.request(HttpMethod.GET,
+                plane.registryPort(), "127.0.0.1", "/v1/rollouts/m/v1")
+            .compose(req -> req.send()).compose(resp -> resp.body())
+            .map(b -> b.toJsonObject().getJsonObject("totals"))).await();
+        AgentFixture.sleep(100);
+      } while (System.currentTimeMillis() < deadline && totals.getInteger("active") < 6);
+      assertEquals(6, totals.getInteger("active"), "active nodes in " + totals);
+      return totals.getJsonObject("sourceMix");
+    } finally {
+      http.close();
+    }
   }
 
   private static JsonArray transfers(Vertx vertx, ControlPlaneFixture plane, int expected) {

@@ -31,9 +31,12 @@ final class ChunkTransfer {
   private final VersionAssembly assembly;
   private final Written onWritten;
 
-  /** Told on the context about each chunk written; {@code reused} when copied locally. */
+  /** Where a written chunk came from. */
+  enum Source { LOCAL, ORIGIN, PEER }
+
+  /** Told on the context about each chunk written, with where its bytes came from. */
   interface Written {
-    void accept(ChunkLocation loc, boolean reused);
+    void accept(ChunkLocation loc, Source source);
   }
 
   ChunkTransfer(RolloutContext ctx, VersionAssembly assembly, Written onWritten) {
@@ -57,7 +60,7 @@ final class ChunkTransfer {
     return ctx.disk().executeBlocking(() -> LocalCopy.copy(held, assembly, loc), false)
         .map(written -> {
           ctx.metrics().local(loc.chunk().length());
-          onWritten.accept(loc, true);
+          onWritten.accept(loc, Source.LOCAL);
           return true;
         })
         .otherwise(e -> {
@@ -87,14 +90,16 @@ final class ChunkTransfer {
   private Future<Void> tryEach(ChunkLocation loc, String origin, List<String> sources, int i) {
     String source = sources.get(i);
     Digest digest = loc.chunk().digest();
-    return fetchAndWrite(loc, source, ctx.metrics().transfer(source.equals(origin))).recover(e -> {
+    boolean fromOrigin = source.equals(origin);
+    return fetchAndWrite(loc, source, fromOrigin ? Source.ORIGIN : Source.PEER,
+        ctx.metrics().transfer(fromOrigin)).recover(e -> {
       ctx.topology().reportFailure(origin, source, digest, e.getMessage());
       return i + 1 < sources.size() ? tryEach(loc, origin, sources, i + 1)
           : Future.failedFuture(e);
     });
   }
 
-  private Future<Void> fetchAndWrite(ChunkLocation loc, String source,
+  private Future<Void> fetchAndWrite(ChunkLocation loc, String source, Source kind,
       AgentMetrics.Transfer counted) {
     int length = (int) loc.chunk().length();
     return ctx.fetcher().fetch(source, loc.chunk().digest(), length)
@@ -107,7 +112,7 @@ final class ChunkTransfer {
             }))
         .<Void>map(written -> {
           ctx.topology().held(loc.chunk().digest(), source);
-          onWritten.accept(loc, false);
+          onWritten.accept(loc, kind);
           return null;
         })
         .andThen(ar -> {

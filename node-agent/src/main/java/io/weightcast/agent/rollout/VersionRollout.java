@@ -41,6 +41,8 @@ public final class VersionRollout {
   private long chunksDone;
   private long bytesDone;
   private long bytesReused;
+  /** Bytes fetched from peer agents in this run (the rest of the fetched bytes: the origin). */
+  private long bytesFromPeers;
   private State state = State.QUEUED;
   private String lastError = "";
   private boolean current;
@@ -110,10 +112,11 @@ public final class VersionRollout {
   }
 
   /** A chunk is verified and durable: count it and serve it to peers from staging. */
-  private void written(ChunkLocation loc, boolean reused) {
+  private void written(ChunkLocation loc, ChunkTransfer.Source source) {
     chunksDone++;
     bytesDone += loc.chunk().length();
-    bytesReused += reused ? loc.chunk().length() : 0;
+    bytesReused += source == ChunkTransfer.Source.LOCAL ? loc.chunk().length() : 0;
+    bytesFromPeers += source == ChunkTransfer.Source.PEER ? loc.chunk().length() : 0;
     ctx.onChunkHeld().accept(loc.chunk(), stagingDir.resolve(loc.file().path()));
     report(State.FETCHING);
   }
@@ -196,7 +199,7 @@ public final class VersionRollout {
     state = s;
     ctx.reporter().update(new NodeProgress(ctx.config().nodeId(), ctx.config().zone(),
         ctx.config().rack(), manifest.model(), manifest.version(), state, chunksDone,
-        manifest.chunkCount(), bytesDone, manifest.totalBytes(), bytesReused, lastError, ctx.serveUrl(), current,
-        System.currentTimeMillis()));
+        manifest.chunkCount(), bytesDone, manifest.totalBytes(), bytesReused, lastError,
+        ctx.serveUrl(), current, System.currentTimeMillis(), bytesFromPeers));
   }
 }

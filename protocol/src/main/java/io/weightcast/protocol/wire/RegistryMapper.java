@@ -77,8 +77,9 @@ public final class RegistryMapper {
         .setRack(n.rack()).setModel(n.model()).setVersion(n.version())
         .setState(NodeVersionState.valueOf(n.state().name())).setChunksDone(n.chunksDone())
         .setChunksTotal(n.chunksTotal()).setBytesDone(n.bytesDone())
-        .setBytesTotal(n.bytesTotal()).setBytesReused(n.bytesReused()).setLastError(n.lastError()).setServeUrl(n.serveUrl())
-        .setCurrent(n.current()).build();
+        .setBytesTotal(n.bytesTotal()).setBytesReused(n.bytesReused())
+        .setBytesFromPeers(n.bytesFromPeers()).setLastError(n.lastError())
+        .setServeUrl(n.serveUrl()).setCurrent(n.current()).build();
   }
 
   public static NodeProgress fromProto(ReportProgressRequest p, long receivedAtMs) {
@@ -93,7 +94,8 @@ public final class RegistryMapper {
     try {
       return new NodeProgress(p.getNodeId(), p.getZone(), p.getRack(), p.getModel(),
           p.getVersion(), state, p.getChunksDone(), p.getChunksTotal(), p.getBytesDone(),
-          p.getBytesTotal(), p.getBytesReused(), p.getLastError(), p.getServeUrl(), p.getCurrent(), receivedAtMs);
+          p.getBytesTotal(), p.getBytesReused(), p.getLastError(), p.getServeUrl(),
+          p.getCurrent(), receivedAtMs, p.getBytesFromPeers());
     } catch (IllegalArgumentException | InvalidManifest e) {
       throw new InvalidArgument("invalid progress report: " + e.getMessage(), e);
     }

@@ -15,7 +15,10 @@ final class RolloutJson {
         .put("state", s.state()).put("committed", committed)
         .put("totals", new JsonObject().put("nodes", s.nodes()).put("active", s.active())
             .put("failed", s.failed()).put("bytesDone", s.bytesDone())
-            .put("bytesTotal", s.bytesTotal()).put("bytesReused", s.bytesReused()))
+            .put("bytesTotal", s.bytesTotal()).put("bytesReused", s.bytesReused())
+            .put("sourceMix", new JsonObject().put("origin",
+                    s.bytesDone() - s.bytesReused() - s.bytesFromPeers())
+                .put("peers", s.bytesFromPeers()).put("local", s.bytesReused())))
         .put("rate", Math.round(s.rate())).put("etaSeconds", round(s.etaSeconds()));
   }
 

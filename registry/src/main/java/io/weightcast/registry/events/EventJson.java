@@ -14,6 +14,7 @@ public final class EventJson {
         .put("state", n.state().name().toLowerCase()).put("chunksDone", n.chunksDone())
         .put("chunksTotal", n.chunksTotal()).put("bytesDone", n.bytesDone())
         .put("bytesTotal", n.bytesTotal()).put("bytesReused", n.bytesReused())
+        .put("bytesFromPeers", n.bytesFromPeers()).put("bytesFromOrigin", n.bytesFromOrigin())
         .put("current", n.current())
         .put("lastError", n.lastError()).put("serveUrl", n.serveUrl())
         .put("rate", Math.round(rate)).put("reportedAtMs", n.reportedAtMs());

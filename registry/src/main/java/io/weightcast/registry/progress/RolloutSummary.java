@@ -14,11 +14,12 @@ import java.util.function.ToDoubleFunction;
  * rate, empty when the rate is 0; the overall rate is the sum of the nodes' rates. State: paused
  * when an operator paused it; complete when every reporting node is ACTIVE; failed when some node
  * failed and none is still working; rolling otherwise. {@code bytesReused} (part of
- * {@code bytesDone}) counts bytes the nodes copied from chunks they already held. Stragglers: up to {@link #STRAGGLERS} nodes
+ * {@code bytesDone}) counts bytes the nodes copied from chunks they already held,
+ * {@code bytesFromPeers} bytes fetched from peer agents; the rest came from the origin (source mix). Stragglers: up to {@link #STRAGGLERS} nodes
  * not yet active, least done first (then slowest); errors: every node with a last error.
  */
 public record RolloutSummary(String model, String version, String state, int nodes, int active,
-    int failed, long bytesDone, long bytesTotal, long bytesReused, double rate, Double etaSeconds,
+    int failed, long bytesDone, long bytesTotal, long bytesReused, long bytesFromPeers, double rate, Double etaSeconds,
     Map<String, Map<String, List<Node>>> zones, List<Node> stragglers, List<Node> errors) {
   public static final int STRAGGLERS = 5;
 
@@ -39,6 +40,7 @@ public record RolloutSummary(String model, String version, String state, int nod
     long done = 0;
     long total = 0;
     long reused = 0;
+    long fromPeers = 0;
     double rate = 0;
     for (NodeProgress p : reports) {
       double r = p.state() == State.ACTIVE ? 0 : rateOf.applyAsDouble(p);
@@ -49,6 +51,7 @@ public record RolloutSummary(String model, String version, String state, int nod
       done += p.bytesDone();
       total += p.bytesTotal();
       reused += p.bytesReused();
+      fromPeers += p.bytesFromPeers();
       rate += r;
     }
     String state = paused ? "paused"
@@ -65,7 +68,7 @@ public record RolloutSummary(String model, String version, String state, int nod
     List<Node> errors = nodes.stream().filter(n -> !n.progress().lastError().isEmpty()
         || n.progress().state() == State.FAILED).toList();
     return new RolloutSummary(model, version, state, nodes.size(), active, failed, done, total,
-        reused, rate, eta(total - done, rate), zones, stragglers, errors);
+        reused, fromPeers, rate, eta(total - done, rate), zones, stragglers, errors);
   }
 
   private static Double eta(long remaining, double rate) {
