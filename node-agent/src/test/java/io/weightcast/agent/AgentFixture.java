@@ -34,6 +34,40 @@ final class AgentFixture {
     }
   }
 
+  /**
+   * GETs the JSON at {@code path} on loopback {@code port} (from a Vert.x context) every 100 ms
+   * until {@code done} holds or {@code timeoutMs} passes; answers the last body either way.
+   */
+  static io.vertx.core.json.JsonObject getJsonUntil(Vertx vertx, int port, String path,
+      java.util.function.Predicate<io.vertx.core.json.JsonObject> done, long timeoutMs) {
+    io.vertx.core.http.HttpClient http = vertx.createHttpClient();
+    try {
+      long deadline = System.currentTimeMillis() + timeoutMs;
+      io.vertx.core.json.JsonObject out;
+      do {
+        out = ControlPlaneFixture.onContext(vertx, () -> http.request(
+                io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", path)
+            .compose(req -> req.send()).compose(resp -> resp.body())
+            .map(io.vertx.core.buffer.Buffer::toJsonObject)).await();
+        if (done.test(out)) {
+          return out;
+        }
+        sleep(100);
+      } while (System.currentTimeMillis() < deadline);
+      return out;
+    } finally {
+      http.close();
+    }
+  }
+
+  /** The distributor's transfer log, once it holds {@code expected} entries (or after 5 s). */
+  static io.vertx.core.json.JsonArray transfers(Vertx vertx, ControlPlaneFixture plane,
+      int expected) {
+    return getJsonUntil(vertx, plane.distributorPort(),
+        io.weightcast.protocol.wire.TopologyHttp.TRANSFERS_PATH,
+        b -> b.getJsonArray("transfers").size() >= expected, 5_000).getJsonArray("transfers");
+  }
+
   static AgentConfig config(ControlPlaneFixture plane, Path dataDir, String nodeId) {
     return AgentConfig.defaults(nodeId, "z1", "r1", plane.registryEndpoint(), dataDir)
         .withServer("127.0.0.1", 0).withFetch(8, 5_000, 3).withRetryFailedMs(500);

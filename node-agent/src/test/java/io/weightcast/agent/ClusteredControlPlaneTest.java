@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.cluster.ClusterConfig;
 import io.weightcast.protocol.cluster.ClusteredVertx;
 import io.weightcast.protocol.wire.RegistryConnection;
-import io.weightcast.protocol.wire.TopologyHttp;
 import io.weightcast.registry.RegistryConfig;
 import io.weightcast.registry.RegistryVerticle;
 import io.weightcast.registry.cluster.RegistryCluster;
@@ -127,7 +124,7 @@ class ClusteredControlPlaneTest {
       v.manifest().distinctChunks().keySet()
           .forEach(c -> versionsHolding.merge(c.hex(), 1, Integer::sum));
     }
-    assertCrossingsBounded(transfers(agents, plane, 6 * chunks), versionsHolding);
+    assertCrossingsBounded(AgentFixture.transfers(agents, plane, 6 * chunks), versionsHolding);
   }
 
   private ClusteredVertx.Member join(String name, int port, List<String> members) {
@@ -179,23 +176,6 @@ class ClusteredControlPlaneTest {
     }
   }
 
-  private static JsonArray transfers(Vertx vertx, ControlPlaneFixture plane, int expected) {
-    HttpClient http = vertx.createHttpClient();
-    try {
-      long deadline = System.currentTimeMillis() + 5_000;
-      JsonArray out;
-      do {
-        out = ControlPlaneFixture.onContext(vertx, () -> http.request(HttpMethod.GET,
-                plane.distributorPort(), "127.0.0.1", TopologyHttp.TRANSFERS_PATH)
-            .compose(req -> req.send()).compose(resp -> resp.body())
-            .map(b -> b.toJsonObject().getJsonArray("transfers"))).await();
-        AgentFixture.sleep(100);
-      } while (System.currentTimeMillis() < deadline && out.size() < expected);
-      return out;
-    } finally {
-      http.close();
-    }
-  }
 
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {

@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.Digest;
-import io.weightcast.protocol.wire.TopologyHttp;
 import io.weightcast.registry.testing.ControlPlaneFixture;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +52,7 @@ class TopologyFanOutTest {
       assertIdentical(d, v1.manifest());
     }
     int chunks = v1.manifest().distinctChunks().size();
-    JsonArray transfers = transfers(vertx, plane, 6 * chunks);
+    JsonArray transfers = AgentFixture.transfers(vertx, plane, 6 * chunks);
     assertEquals(6 * chunks, transfers.size(), "one logged transfer per chunk per agent");
     Map<String, Integer> crossings = new HashMap<>();
     int fromPeers = 0;
@@ -83,40 +80,9 @@ class TopologyFanOutTest {
 
   /** The registry's source mix of m/v1 once all six nodes reported ACTIVE. */
   private static JsonObject sourceMix(Vertx vertx, ControlPlaneFixture plane) {
-    HttpClient http = vertx.createHttpClient();
-    try {
-      long deadline = System.currentTimeMillis() + 10_000;
-      JsonObject totals;
-      do {
-        totals = ControlPlaneFixture.onContext(vertx, () -> http.request(HttpMethod.GET,
-                plane.registryPort(), "127.0.0.1", "/v1/rollouts/m/v1")
-            .compose(req -> req.send()).compose(resp -> resp.body())
-            .map(b -> b.toJsonObject().getJsonObject("totals"))).await();
-        AgentFixture.sleep(100);
-      } while (System.currentTimeMillis() < deadline && totals.getInteger("active") < 6);
-      assertEquals(6, totals.getInteger("active"), "active nodes in " + totals);
-      return totals.getJsonObject("sourceMix");
-    } finally {
-      http.close();
-    }
-  }
-
-  private static JsonArray transfers(Vertx vertx, ControlPlaneFixture plane, int expected) {
-    HttpClient http = vertx.createHttpClient();
-    try {
-      // The last announcements are batched every 200 ms: wait for all of them.
-      long deadline = System.currentTimeMillis() + 5_000;
-      JsonArray out;
-      do {
-        out = ControlPlaneFixture.onContext(vertx, () -> http.request(HttpMethod.GET,
-                plane.distributorPort(), "127.0.0.1", TopologyHttp.TRANSFERS_PATH)
-            .compose(req -> req.send()).compose(resp -> resp.body())
-            .map(b -> b.toJsonObject().getJsonArray("transfers"))).await();
-        AgentFixture.sleep(100);
-      } while (System.currentTimeMillis() < deadline && out.size() < expected);
-      return out;
-    } finally {
-      http.close();
-    }
+    JsonObject totals = AgentFixture.getJsonUntil(vertx, plane.registryPort(), "/v1/rollouts/m/v1",
+        b -> b.getJsonObject("totals").getInteger("active") == 6, 10_000).getJsonObject("totals");
+    assertEquals(6, totals.getInteger("active"), "active nodes in " + totals);
+    return totals.getJsonObject("sourceMix");
   }
 }

@@ -40,6 +40,7 @@ class RegistryPublishTest {
   private RegistryConnection registry;
   private HttpClient http;
   private Manifest manifest;
+  private Vertx vertx;
 
   @BeforeEach
   void start(Vertx vertx) {
@@ -47,6 +48,7 @@ class RegistryPublishTest {
     plane.start().await();
     registry = RegistryConnection.create(vertx, plane.registryEndpoint());
     http = vertx.createHttpClient();
+    this.vertx = vertx;
     Path model = dir.resolve("model");
     ModelFixture.write(model, 3 * 1024 * 1024 + 77, 7);
     manifest = ModelFixture.manifestOf(model, "llama-mini", "v1", 1024 * 1024);
@@ -151,9 +153,12 @@ class RegistryPublishTest {
     assertEquals("not_found", get("/v1/models/nope/versions").getString("code"));
   }
 
+  /** Issued from a Vert.x context (see STACK-NOTES: requests from other threads can stall). */
   private JsonObject get(String path) {
-    return http.request(HttpMethod.GET, plane.registryPort(), "127.0.0.1", path)
-        .compose(req -> req.send()).compose(resp -> resp.body()).map(JsonObject::new).await();
+    return ControlPlaneFixture.onContext(vertx, () -> http.request(HttpMethod.GET,
+            plane.registryPort(), "127.0.0.1", path)
+        .compose(req -> req.send()).compose(resp -> resp.body()).map(JsonObject::new)
+        .timeout(10, java.util.concurrent.TimeUnit.SECONDS)).await();
   }
 
   static Throwable assertFails(Runnable r) {
