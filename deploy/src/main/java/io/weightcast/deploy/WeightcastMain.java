@@ -36,6 +36,10 @@ public final class WeightcastMain implements Runnable {
         && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       // The demo prints its own progress; the roles' INFO lines would interleave with it.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+      // Every role of the demo shares one JVM and one Vert.x meter registry, so Micrometer warns
+      // once that a second HTTP client's untagged gauge is already registered (it keeps one).
+      System.setProperty("org.slf4j.simpleLogger.log.io.micrometer.core.instrument.MeterRegistry",
+          "error");
     }
     int code = new CommandLine(new WeightcastMain()).execute(args);
     System.exit(code);
