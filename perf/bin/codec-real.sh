@@ -50,10 +50,12 @@ MODELS=$WORK/package/models
 
 # --- 2. build and run -------------------------------------------------------------------------
 echo "== compiling protocol and perf (mvn -o compile)"
-(cd "$ROOT" && mvn -B -q -o -pl perf -am -DskipTests compile) || die "build failed"
 CP_FILE=$OUT/classpath.txt
-(cd "$ROOT" && mvn -B -q -o -pl perf dependency:build-classpath -Dmdep.outputFile="$CP_FILE" \
-    >/dev/null) || die "cannot resolve the perf classpath offline"
+# One reactor run: sibling modules resolve to their target/classes, never to a stale snapshot in
+# ~/.m2 (perf depends on deploy, whose installed jar is shaded with a reduced POM). Every module
+# writes CP_FILE in turn; perf, built last, leaves its own.
+(cd "$ROOT" && mvn -B -q -o -pl perf -am -DskipTests compile dependency:build-classpath \
+    -Dmdep.outputFile="$CP_FILE" >/dev/null) || die "build failed (or the classpath does not resolve offline)"
 # The worktree's classes first, so they win over any installed snapshot of protocol.
 CP=$ROOT/protocol/target/classes:$PERF/target/classes:$(cat "$CP_FILE")
 

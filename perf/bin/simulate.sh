@@ -20,10 +20,10 @@ stale() {
 cd "$REPO"
 if stale; then
   echo "simulate: building perf classes" >&2
-  flock "$LOCK" timeout 600 mvn -q -o -B -pl perf package -DskipTests >&2
+  flock "$LOCK" timeout 600 mvn -q -o -B -pl perf -am package -DskipTests >&2
 fi
 if [ ! -s "$CP_FILE" ]; then
-  flock "$LOCK" timeout 600 mvn -q -o -B -pl perf dependency:build-classpath \
+  flock "$LOCK" timeout 600 mvn -q -o -B -pl perf -am compile dependency:build-classpath \
     -Dmdep.outputFile="$CP_FILE" >&2
 fi
 exec java -Xmx2g -cp "$CLASSES:$(cat "$CP_FILE")" io.weightcast.perf.sim.SimulatorMain "$@"

@@ -13,10 +13,12 @@ ROOT=$(dirname "$PERF")
 SIZE=${1:-1GiB}
 REPS=${2:-3}
 [[ $(id -u) == 0 ]] || echo "warm.sh: not root: the page cache cannot be dropped; cold figures will not be cold" >&2
-(cd "$ROOT" && { mvn -B -q -o -pl perf -am -DskipTests compile \
-    || mvn -B -q -pl perf -am -DskipTests compile; })
 CP_FILE=$PERF/target/warm.classpath
-(cd "$ROOT" && mvn -B -q -o -pl perf dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null)
+# One reactor run, so sibling modules resolve to their target/classes (see codec-real.sh).
+(cd "$ROOT" && { mvn -B -q -o -pl perf -am -DskipTests compile dependency:build-classpath \
+      -Dmdep.outputFile="$CP_FILE" >/dev/null \
+    || mvn -B -q -pl perf -am -DskipTests compile dependency:build-classpath \
+      -Dmdep.outputFile="$CP_FILE" >/dev/null; })
 CP=$PERF/target/classes:$ROOT/protocol/target/classes:$ROOT/node-agent/target/classes:$(cat "$CP_FILE")
 WORK=$(mktemp -d "${WC_WARM_DIR:-/var/tmp}/wc-warm.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

@@ -1,6 +1,7 @@
 package io.weightcast.protocol.codec;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdException;
 import io.weightcast.protocol.failure.DigestMismatch;
 import java.nio.ByteBuffer;
@@ -26,6 +27,11 @@ public final class ChunkCodec {
   public static final double TIE_MARGIN = 0.002;
   /** Chunks shorter than this are not worth shuffling (too few elements per plane). */
   static final int MIN_SHUFFLE_LENGTH = 64;
+  /** Plane codecs at levels up to this use {@link #compressPlanes}'s tuned parameters. */
+  static final int PLANE_TUNED_MAX_LEVEL = 2;
+  /** ZSTD_dfast. */
+  static final int PLANE_STRATEGY_DFAST = 2;
+  static final int PLANE_MIN_MATCH = 7;
 
   private final int level;
 
@@ -109,6 +115,21 @@ public final class ChunkCodec {
   }
 
   /**
+   * Byte planes at the fast levels: the high (exponent) plane is mostly literals, and the fast
+   * strategy's short matches (4-6 bytes) chop that literal stream into many sequences. The double
+   * fast strategy with a minimum match of {@link #PLANE_MIN_MATCH} bytes keeps only long matches:
+   * measured on real weights (perf/README.md) bf16 1.444x -> 1.451x, fp16 1.258x -> 1.265x. The
+   * frame is ordinary zstd; decoders need nothing new. One context per call (contexts are not
+   * thread-safe and hold native memory; creating one is small next to compressing a chunk).
+   */
+  private int compressPlanes(ByteBuffer out, int at, ByteBuffer src, int srcAt, int rawLength) {
+    try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+      ctx.setLevel(level).setStrategy(PLANE_STRATEGY_DFAST).setMinMatch(PLANE_MIN_MATCH);
+      return ctx.compressDirectByteBuffer(out, at, out.limit() - at, src, srcAt, rawLength);
+    }
+  }
+
+  /**
    * One zstd frame of {@code raw} (shuffled first for a plane codec, through {@code planes} or
    * this thread's scratch) written at {@code out[at]}; returns its length.
    */
@@ -123,8 +144,9 @@ public final class ChunkCodec {
     }
     long n;
     try {
-      n = Zstd.compressDirectByteBuffer(out, at, out.limit() - at, src, srcAt, rawLength,
-          level);
+      n = codec.planes() > 1 && level <= PLANE_TUNED_MAX_LEVEL
+          ? compressPlanes(out, at, src, srcAt, rawLength)
+          : Zstd.compressDirectByteBuffer(out, at, out.limit() - at, src, srcAt, rawLength, level);
     } catch (ZstdException e) {
       throw new IllegalStateException("zstd compression failed: " + e.getMessage(), e);
     }
