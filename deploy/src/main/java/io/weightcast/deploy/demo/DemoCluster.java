@@ -25,6 +25,8 @@ public final class DemoCluster {
   private RegistryVerticle registry;
   private DistributorVerticle distributor;
   private final List<AgentVerticle> agents = new ArrayList<>();
+  /** Deployment ids in start order; stopped in reverse, so agents flush before the registry goes. */
+  private final List<String> deployments = new ArrayList<>();
 
   public DemoCluster(Vertx vertx, Path dir) {
     this.vertx = vertx;
@@ -34,11 +36,11 @@ public final class DemoCluster {
   /** Starts every role and waits until the distributor's lease is visible to the registry. */
   public void start(int agentCount) {
     registry = new RegistryVerticle(new RegistryConfig("127.0.0.1", 0, dir.resolve("registry")));
-    vertx.deployVerticle(registry).await();
+    deployments.add(vertx.deployVerticle(registry).await());
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     distributor = new DistributorVerticle(new DistributorConfig(0, "127.0.0.1",
         dir.resolve("dist"), registryEndpoint(), null, threads, 1));
-    vertx.deployVerticle(distributor).await();
+    deployments.add(vertx.deployVerticle(distributor).await());
     awaitDistributorLease();
     for (int i = 1; i <= agentCount; i++) {
       String zone = "z" + ((i - 1) % 2 + 1);
@@ -47,7 +49,7 @@ public final class DemoCluster {
           registryEndpoint(), dir.resolve("agents").resolve(String.format("agent-%02d", i)))
           .withServer("127.0.0.1", 0);
       AgentVerticle agent = new AgentVerticle(config);
-      vertx.deployVerticle(agent).await();
+      deployments.add(vertx.deployVerticle(agent).await());
       agents.add(agent);
     }
   }
@@ -65,6 +67,9 @@ public final class DemoCluster {
   }
 
   public void stop() {
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      vertx.undeploy(deployments.get(i)).await();
+    }
     vertx.close().await();
   }
 
