@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -73,7 +72,7 @@ public final class DemoRun {
     long start = System.nanoTime();
     Pusher.Result pushed = CliSupport.runOnContext(vertx, v -> Pusher.push(v,
         new Pusher.Options(modelDir, MODEL, VERSION, options.chunkSize(), 16,
-            cluster.registryEndpoint(), cluster.distributorUrl()), quietListener()));
+            cluster.registryEndpoint(), cluster.distributorUrl()), Pusher.Listener.QUIET));
     out.printf("pushed %s in %.2f s: %d files, %d chunks, manifest %s%n",
         pushed.version().manifest().id(), (System.nanoTime() - start) / 1e9,
         pushed.version().manifest().files().size(), pushed.distinctChunks(),
@@ -87,19 +86,6 @@ public final class DemoRun {
         seconds, compressionRatio(manifest), active);
   }
 
-  private static Pusher.Listener quietListener() {
-    return new Pusher.Listener() {
-      @Override
-      public LongConsumer hashing(long totalBytes) {
-        return n -> { };
-      }
-
-      @Override
-      public LongConsumer uploading(int chunks, long bytes) {
-        return n -> { };
-      }
-    };
-  }
 
   /** Polls the registry's rollout view until every agent is active; fails on a failed agent. */
   private JsonObject follow(Vertx vertx, String registry) {

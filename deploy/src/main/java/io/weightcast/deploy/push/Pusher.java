@@ -54,6 +54,19 @@ public final class Pusher {
 
   /** Progress hooks: each answers the consumer that is fed bytes done (from any thread). */
   public interface Listener {
+    /** Reports nothing (the demo, tests and benchmarks print their own lines). */
+    Listener QUIET = new Listener() {
+      @Override
+      public LongConsumer hashing(long totalBytes) {
+        return n -> { };
+      }
+
+      @Override
+      public LongConsumer uploading(int chunks, long bytes) {
+        return n -> { };
+      }
+    };
+
     LongConsumer hashing(long totalBytes);
 
     LongConsumer uploading(int chunks, long bytes);

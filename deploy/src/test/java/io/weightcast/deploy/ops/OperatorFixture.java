@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongConsumer;
 
 /**
  * A whole system in this JVM ({@link DemoCluster}: registry, distributor, agents over 2 zones x 2
@@ -32,7 +31,7 @@ final class OperatorFixture implements AutoCloseable {
     Path src = dir.resolve("src-" + model + "-" + version);
     SyntheticModel.write(src, bytes, seed);
     CliSupport.runOnContext(vertx, v -> Pusher.push(v, new Pusher.Options(src, model, version,
-        chunkSize, 8, cluster.registryEndpoint(), cluster.distributorUrl()), quiet()));
+        chunkSize, 8, cluster.registryEndpoint(), cluster.distributorUrl()), Pusher.Listener.QUIET));
   }
 
   Optional<String> current(int agent, String model) {
@@ -74,19 +73,6 @@ final class OperatorFixture implements AutoCloseable {
     }
   }
 
-  private static Pusher.Listener quiet() {
-    return new Pusher.Listener() {
-      @Override
-      public LongConsumer hashing(long totalBytes) {
-        return n -> { };
-      }
-
-      @Override
-      public LongConsumer uploading(int chunks, long bytes) {
-        return n -> { };
-      }
-    };
-  }
 
   @Override
   public void close() {

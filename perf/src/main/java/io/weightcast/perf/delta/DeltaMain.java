@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -116,17 +115,7 @@ public final class DeltaMain {
       Chunker.Mode mode, long chunk) {
     Pusher.Options o = new Pusher.Options(src, MODEL, version, chunk, 16,
         cluster.registryEndpoint(), cluster.distributorUrl(), mode);
-    Pusher.Result r = CliSupport.runOnContext(vertx, v -> Pusher.push(v, o, new Pusher.Listener() {
-      @Override
-      public LongConsumer hashing(long totalBytes) {
-        return n -> { };
-      }
-
-      @Override
-      public LongConsumer uploading(int chunks, long bytes) {
-        return n -> { };
-      }
-    }));
+    Pusher.Result r = CliSupport.runOnContext(vertx, v -> Pusher.push(v, o, Pusher.Listener.QUIET));
     r.warnings().forEach(w -> System.out.println("warning: " + w));
     System.out.printf(Locale.ROOT, "  %-7s push %s: uploaded %s of %s (%d of %d chunks); %s "
         + "reused from chunks the distributor already holds%n", mode, version,
