@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -97,13 +96,9 @@ public final class SyntheticCheckpoint {
       offset += s.bytes();
     }
     json.append('}');
-    byte[] header = json.toString().getBytes(StandardCharsets.UTF_8);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      len.putLong(header.length).flip();
-      write(ch, len);
-      write(ch, ByteBuffer.wrap(header));
+      SafetensorsFiles.writeHeader(ch, json.toString());
       ByteBuffer block = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
       for (Spec s : specs) {
         fill(ch, s.bytes(), s.seed(), block);
@@ -131,14 +126,9 @@ public final class SyntheticCheckpoint {
         x >>>= 8;
       }
       block.flip();
-      write(ch, block);
+      SafetensorsFiles.writeFully(ch, block);
       left -= n;
     }
   }
 
-  private static void write(FileChannel ch, ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) {
-      ch.write(b);
-    }
-  }
 }

@@ -82,13 +82,9 @@ public final class SyntheticModel {
     while ((json.length() + 8) % 8 != 0) {
       json.append(' ');
     }
-    byte[] header = json.toString().getBytes(StandardCharsets.UTF_8);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      len.putLong(header.length).flip();
-      ch.write(len);
-      ch.write(ByteBuffer.wrap(header));
+      SafetensorsFiles.writeHeader(ch, json.toString());
       fill(ch, bf16Bytes, table, seed);
       ByteBuffer mask = ByteBuffer.allocate((int) maskBytes);
       new Random(seed).nextBytes(mask.array());
