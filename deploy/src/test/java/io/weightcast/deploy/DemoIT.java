@@ -67,6 +67,30 @@ class DemoIT {
       JarRunner.Result all = wc.run(60, "status", "--registry", reg.group(1));
       assertEquals(0, all.exitCode(), all.output());
       assertTrue(all.output().matches("(?s).*demo-llm\\s+v1\\s+2\\s+2\\s+0.*"), all.output());
+
+      // --watch redraws (each draw starts with clear-screen) and survives an unreachable registry.
+      Process watching = wc.start("status", "--watch", "--registry", reg.group(1));
+      Process blind = wc.start("status", "--watch", "--registry",
+          "127.0.0.1:" + JarRunner.freePort());
+      String live = awaitDraws(dir.resolve("status-1.log"), 2);
+      String down = awaitDraws(dir.resolve("status-2.log"), 2);
+      assertTrue(watching.isAlive() && blind.isAlive(), "--watch must keep running");
+      assertTrue(live.contains("demo-llm"), live);
+      assertTrue(down.contains("unreachable") && down.contains("retrying"), down);
     }
+  }
+
+  /** Waits (bounded) until a --watch log holds at least {@code draws} clear-screen redraws. */
+  private static String awaitDraws(Path log, int draws) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    String out = "";
+    while (System.currentTimeMillis() < deadline) {
+      out = Files.exists(log) ? Files.readString(log) : "";
+      if (out.split("\u001b\\[2J", -1).length - 1 >= draws) {
+        return out;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("fewer than " + draws + " redraws in 60 s:\n" + out);
   }
 }

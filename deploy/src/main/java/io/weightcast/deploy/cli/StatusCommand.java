@@ -5,6 +5,10 @@ import io.vertx.core.json.JsonObject;
 import io.weightcast.protocol.wire.Sizes;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,6 +22,7 @@ import picocli.CommandLine.Parameters;
     description = "Show rollout progress: every rollout, or per zone/rack for MODEL VERSION.")
 public final class StatusCommand implements Callable<Integer> {
   private static final int BAR = 24;
+  private static final long WATCH_PERIOD_MS = 2_000;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL") String model;
 
@@ -34,18 +39,38 @@ public final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     return CliSupport.exitCode(() -> {
       RegistryRest rest = new RegistryRest(registry, null);
-      do {
-        String out = render(rest);
-        if (watch) {
-          System.out.print("\u001b[H\u001b[2J");
-        }
-        System.out.println(out);
-        if (watch) {
-          Thread.sleep(2_000);
-        }
-      } while (watch);
+      if (!watch) {
+        System.out.println(render(rest));
+        return 0;
+      }
+      // --watch: one daemon ticker thread redraws every 2 s; the main thread only waits until the
+      // user interrupts (Ctrl-C ends the JVM). A failed poll is shown in place of the view and the
+      // next tick tries again, so a registry restart or failover does not end the watch.
+      ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "status-watch");
+        t.setDaemon(true);
+        return t;
+      });
+      ticker.scheduleWithFixedDelay(() -> redraw(rest), 0, WATCH_PERIOD_MS, TimeUnit.MILLISECONDS);
+      new CountDownLatch(1).await();
       return 0;
     });
+  }
+
+  private void redraw(RegistryRest rest) {
+    String out;
+    try {
+      out = render(rest);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (Exception e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      out = "registry " + registry + " unreachable: " + why + " (retrying every "
+          + WATCH_PERIOD_MS / 1000 + " s)";
+    }
+    System.out.print("\u001b[H\u001b[2J");
+    System.out.println(out);
   }
 
   private String render(RegistryRest rest) throws Exception {
