@@ -110,7 +110,10 @@ public final class AgentVerticle extends VerticleBase {
           watcher = new AnnouncementWatcher(vertx, registry, config.models(), position, v -> {
             announcementTap.accept(v);
             queue.submit(v);
-          }, policies::apply);
+          }, policy -> {
+            policies.apply(policy);
+            queue.policiesDelivered();
+          });
           sources.start();
           watcher.start();
           measureFreeDisk();

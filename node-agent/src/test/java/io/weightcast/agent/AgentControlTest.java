@@ -100,6 +100,27 @@ class AgentControlTest {
     AgentFixture.await(() -> "active".equals(nodeState("v2")), 10_000, "v2 reported active");
   }
 
+  @Test
+  void aFreshAgentReplayingHistoryFetchesOnlyTheTargetNotSupersededOrWithdrawnVersions() {
+    publish("v1", 1);
+    publish("v2", 2);
+    publish("v3", 3);
+    assertEquals(200, post("/v1/models/m/rollback", null));
+    deploy();
+    awaitCurrent(agentData, "m", "v2", 20_000);
+    AgentFixture.await(() -> "active".equals(nodeState("v2")), 10_000, "v2 reported active");
+    AgentFixture.sleep(io.weightcast.agent.rollout.RolloutQueue.HOLD_MS + 500);
+    Path models = agentData.resolve("models").resolve("m");
+    assertTrue(Files.notExists(models.resolve("v1")), "v1 is superseded by v2: never fetched");
+    assertTrue(Files.notExists(models.resolve("v3")), "v3 is withdrawn: never fetched");
+    assertEquals(null, nodeState("v1"), "no progress reported for a skipped version");
+    assertEquals(null, nodeState("v3"), "no progress reported for a skipped version");
+
+    // A live announcement still runs and, being the new target, becomes current.
+    publish("v4", 4);
+    awaitCurrent(agentData, "m", "v4", 20_000);
+  }
+
   private AgentVerticle deploy() {
     AgentVerticle agent = new AgentVerticle(AgentFixture.config(plane, agentData, "gpu-001")
         .withFetch(2, 5_000, 3));

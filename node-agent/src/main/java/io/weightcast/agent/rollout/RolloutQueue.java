@@ -2,19 +2,39 @@ package io.weightcast.agent.rollout;
 
 import io.vertx.core.Future;
 import io.weightcast.protocol.CommittedVersion;
+import io.weightcast.protocol.ModelPolicy;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs announced versions: one at a time per model, in sequence order; models in parallel. Tracks
  * the watch position that is safe to persist: every sequence at or below it has been handled, so a
  * restart replays from there and loses nothing (a replayed, already held version is a no-op).
  * A failed version is retried after {@code retryFailedMs} unless a newer version of its model has
- * been announced meanwhile. Confined to the agent verticle's context.
+ * been announced meanwhile.
+ *
+ * <p>Superseded versions are skipped, so a fresh node replaying a model's history fetches what it
+ * will run, not every version ever published. The registry follows every replay and every new
+ * version with each watched model's policy, so announced versions wait for that policy
+ * ({@link #policiesDelivered}, or {@link #HOLD_MS} at most) before they are queued; when a
+ * version's turn comes it is skipped iff it is not the policy's target and either it is withdrawn
+ * or a newer announced version of its model is neither withdrawn nor paused. A version already
+ * running is never interrupted, and versions an operator asks for ({@link #fetch}) always run.
+ * Confined to the agent verticle's context.
  */
 public final class RolloutQueue {
+  private static final Logger LOG = LoggerFactory.getLogger(RolloutQueue.class);
+  /** Longest an announced version waits for the policy message that follows it. */
+  public static final long HOLD_MS = 1_000;
+
   private final RolloutContext ctx;
   private final LongConsumer savePosition;
   private final long retryFailedMs;
@@ -23,6 +43,11 @@ public final class RolloutQueue {
   private final TreeSet<Long> pending = new TreeSet<>();
   /** Sequences queued, running or waiting for a retry: {@link #fetch} leaves those alone. */
   private final java.util.Set<Long> underway = new java.util.HashSet<>();
+  /** Per model, announced versions by sequence: what "a newer version" is judged against. */
+  private final Map<String, TreeMap<Long, String>> announced = new HashMap<>();
+  /** Announced versions waiting for the policy message that follows them. */
+  private final List<CommittedVersion> awaitingPolicy = new ArrayList<>();
+  private long holdTimer = -1;
   private long highestSeen;
   private boolean stopped;
 
@@ -39,8 +64,27 @@ public final class RolloutQueue {
     newest.merge(model, v.sequence(), Math::max);
     highestSeen = Math.max(highestSeen, v.sequence());
     pending.add(v.sequence());
+    announced.computeIfAbsent(model, m -> new TreeMap<>()).put(v.sequence(),
+        v.manifest().version());
     ctx.metrics().announced(v);
-    enqueue(v);
+    awaitingPolicy.add(v);
+    if (holdTimer < 0) {
+      holdTimer = ctx.vertx().setTimer(HOLD_MS, t -> {
+        holdTimer = -1;
+        policiesDelivered();
+      });
+    }
+  }
+
+  /** The policies that follow a replay or a new version have arrived: queue what waited. */
+  public void policiesDelivered() {
+    if (holdTimer >= 0) {
+      ctx.vertx().cancelTimer(holdTimer);
+      holdTimer = -1;
+    }
+    List<CommittedVersion> batch = List.copyOf(awaitingPolicy);
+    awaitingPolicy.clear();
+    batch.forEach(v -> enqueue(v, true));
   }
 
   /**
@@ -49,15 +93,21 @@ public final class RolloutQueue {
    */
   public void fetch(CommittedVersion v) {
     if (!underway.contains(v.sequence())) {
-      enqueue(v);
+      enqueue(v, false);
     }
   }
 
-  private void enqueue(CommittedVersion v) {
+  private void enqueue(CommittedVersion v, boolean announcement) {
     String model = v.manifest().model();
     underway.add(v.sequence());
     Future<Void> tail = tails.getOrDefault(model, Future.succeededFuture());
-    Future<Void> next = tail.transform(ignored -> new VersionRollout(ctx, v).run());
+    Future<Void> next = tail.transform(ignored -> {
+      if (announcement && superseded(v)) {
+        LOG.info("{}: skipped, superseded by a newer version or withdrawn", v.manifest().id());
+        return Future.succeededFuture();
+      }
+      return new VersionRollout(ctx, v).run();
+    });
     tails.put(model, next.transform(ignored -> Future.succeededFuture()));
     next.onComplete(ar -> {
       handled(v.sequence());
@@ -72,11 +122,26 @@ public final class RolloutQueue {
   private void scheduleRetry(CommittedVersion v) {
     ctx.vertx().setTimer(retryFailedMs, t -> {
       if (!stopped && newest.get(v.manifest().model()) == v.sequence()) {
-        enqueue(v);
+        enqueue(v, false);
       } else {
         underway.remove(v.sequence());
       }
     });
+  }
+
+  /** See the class comment: not the target, and withdrawn or behind an eligible newer one. */
+  private boolean superseded(CommittedVersion v) {
+    String version = v.manifest().version();
+    Optional<ModelPolicy> policy = ctx.gate().policy(v.manifest().model());
+    if (policy.flatMap(ModelPolicy::target).map(version::equals).orElse(false)) {
+      return false;
+    }
+    if (policy.map(p -> p.withdrawn().contains(version)).orElse(false)) {
+      return true;
+    }
+    return announced.get(v.manifest().model()).tailMap(v.sequence(), false).values().stream()
+        .anyMatch(newer -> policy.map(p -> !p.withdrawn().contains(newer) && !p.isPaused(newer))
+            .orElse(true));
   }
 
   private void handled(long sequence) {
@@ -91,5 +156,9 @@ public final class RolloutQueue {
 
   public void stop() {
     stopped = true;
+    if (holdTimer >= 0) {
+      ctx.vertx().cancelTimer(holdTimer);
+      holdTimer = -1;
+    }
   }
 }
