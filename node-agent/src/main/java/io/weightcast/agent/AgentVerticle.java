@@ -85,9 +85,14 @@ public final class AgentVerticle extends VerticleBase {
     LocalApi localApi = new LocalApi(local,
         events, config.models(), config.handover().localApiRemote(), this::registryKnows);
     return local.load().compose(loaded -> disk.executeBlocking(() -> loadHeld(state)))
-        .compose(position -> server.listen(vertx, config.host(), config.port(), localApi::mount)
-            .map(listening -> position))
-        .onSuccess(position -> {
+        .compose(start -> server.listen(vertx, config.host(), config.port(), localApi::mount)
+            .map(listening -> start))
+        .onSuccess(start -> {
+          long position = start.position();
+          start.held().forEach(v -> {
+            held.add(v);
+            local.held(v);
+          });
           registry = RegistryConnection.create(vertx, config.registry());
           fetcher = new ChunkFetcher(vertx, new BufferPool(config.chunksInFlight()),
               config.chunksInFlight(), config.stallTimeoutMs());
@@ -101,7 +106,10 @@ public final class AgentVerticle extends VerticleBase {
               reporter, v -> {
                 held.add(v);
                 local.held(v);
-              }, held::remove, serveUrl(), topology, held::addStaged,
+              }, id -> {
+                held.remove(id);
+                local.forget(id);
+              }, serveUrl(), topology, held::addStaged,
               held::find, gate, metrics, warmer);
           queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
               config.retryFailedMs());
@@ -147,15 +155,19 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   /** Indexes the versions held on disk; answers the watch position to resume from. */
-  private long loadHeld(AgentState state) {
-    List<CommittedVersion> manifests = state.manifests();
-    for (CommittedVersion v : manifests) {
+  /** What a start finds on disk: the watch position and the versions held. */
+  private record Loaded(long position, List<CommittedVersion> held) {}
+
+  /** Blocking (disk pool): the remembered manifests whose version directory still exists. */
+  private Loaded loadHeld(AgentState state) {
+    List<CommittedVersion> found = new java.util.ArrayList<>();
+    for (CommittedVersion v : state.manifests()) {
       if (Files.isDirectory(config.dataDir().resolve("models").resolve(v.manifest().model())
           .resolve(v.manifest().version()))) {
-        held.add(v);
+        found.add(v);
       }
     }
-    return state.watchPosition();
+    return new Loaded(state.watchPosition(), found);
   }
 
   /** Free bytes of the data filesystem, measured on the disk pool, reported with progress. */

@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import io.weightcast.agent.local.RawHttp;
+import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.NodeProgress;
 import io.weightcast.registry.testing.ControlPlaneFixture;
 import java.nio.file.Files;
@@ -64,14 +66,18 @@ class AgentControlTest {
   }
 
   @Test
-  void rollbackReturnsEveryAgentToItsPreviousCurrentAndTheRegistrySeesIt() {
-    deploy();
-    publish("v1", 1);
+  void rollbackReturnsEveryAgentToItsPreviousCurrentAndTheRegistrySeesIt() throws Exception {
+    AgentVerticle agent = deploy();
+    CommittedVersion v1 = publish("v1", 1);
     awaitCurrent(agentData, "m", "v1", 20_000);
     publish("v2", 2);
     awaitCurrent(agentData, "m", "v2", 20_000);
     assertEquals(200, post("/v1/models/m/rollback", null));
     awaitCurrent(agentData, "m", "v1", 20_000);
+    // The host's loader sees the rolled-back-to version with its own manifest digest.
+    AgentFixture.await(() -> "v1".equals(localModel(agent).getString("version")), 10_000,
+        "local API shows v1");
+    assertEquals(v1.manifestDigest().hex(), localModel(agent).getString("manifestDigest"));
     AgentFixture.await(() -> nodeCurrent("v1") && !nodeCurrent("v2"), 10_000,
         "registry sees v1 current, v2 not");
     assertEquals(409, post("/v1/models/m/rollback", null));
@@ -128,8 +134,8 @@ class AgentControlTest {
     return agent;
   }
 
-  private void publish(String version, long seed) {
-    AgentFixture.publish(vertx, plane, dir.resolve("src-" + version), "m", version,
+  private CommittedVersion publish(String version, long seed) {
+    return AgentFixture.publish(vertx, plane, dir.resolve("src-" + version), "m", version,
         2 * MIB + seed, seed, MIB);
   }
 
@@ -137,6 +143,16 @@ class AgentControlTest {
   private void publishLarge(String version) {
     AgentFixture.publish(vertx, plane, dir.resolve("src-" + version), "m", version, 24 * MIB,
         7, 64 * 1024);
+  }
+
+  /** The agent's local API entry for model m. */
+  private static JsonObject localModel(AgentVerticle agent) {
+    try {
+      RawHttp.Response r = RawHttp.get("127.0.0.1", agent.actualPort(), "/v1/local/models/m");
+      return new JsonObject(LocalApiTest.body(r));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private JsonObject node(String version) {

@@ -47,9 +47,18 @@ public final class LocalStatus {
     this.listener = l;
   }
 
-  /** A version is complete on disk; remembered for its manifest digest. */
+  /**
+   * A version is complete on disk (or found held at start); remembered, for its manifest digest,
+   * until {@link #forget} (retention removed it), so a later switch back to it (rollback, pin)
+   * still reports its digest.
+   */
   public void held(CommittedVersion v) {
     held.put(v.manifest().id(), v);
+  }
+
+  /** A held version was removed from disk ({@code id} = model/version). */
+  public void forget(String id) {
+    held.remove(id);
   }
 
   /** A state change of one of this node's versions (called by the progress reporter). */
@@ -57,7 +66,7 @@ public final class LocalStatus {
     ModelStatus before = byModel.getOrDefault(p.model(), ModelStatus.pending(p.model()));
     ModelStatus after;
     String event;
-    CommittedVersion v = p.state() == State.ACTIVE ? held.remove(p.model() + "/" + p.version())
+    CommittedVersion v = p.state() == State.ACTIVE ? held.get(p.model() + "/" + p.version())
         : null;
     if (p.state() == State.ACTIVE && p.current()) {
       after = new ModelStatus(p.model(), p.version(),
