@@ -4,6 +4,7 @@ import io.weightcast.protocol.security.AccessPolicy;
 import io.weightcast.protocol.security.ClientSecurity;
 import io.weightcast.protocol.security.Security;
 import io.weightcast.protocol.security.TlsConfig;
+import io.weightcast.protocol.security.TlsOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +39,13 @@ public final class SecurityOptions {
   @Option(names = "--token-file", description = "Read the bearer token from this file (first line) instead of --token.")
   Path tokenFile;
 
+  /** Validated settings; loads the OpenSSL engine here (main thread), not on an event loop. */
   public Security security() {
-    return new Security(TlsConfig.of(cert, key, ca, clientAuth, engine),
-        accessFile == null ? null : AccessPolicy.load(accessFile), token());
+    TlsConfig tls = TlsConfig.of(cert, key, ca, clientAuth, engine);
+    if (tls.engine() != TlsConfig.Engine.JDK) {
+      TlsOptions.openSslAvailable();
+    }
+    return new Security(tls, accessFile == null ? null : AccessPolicy.load(accessFile), token());
   }
 
   public ClientSecurity client() {

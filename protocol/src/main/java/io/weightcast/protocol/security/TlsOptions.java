@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class TlsOptions {
   private static final Logger LOG = LoggerFactory.getLogger(TlsOptions.class);
   private static volatile boolean engineLogged;
+  /** Whether OpenSSL loads with ALPN; null until first asked (loading it takes ~0.5-2 s). */
+  private static volatile Boolean openSsl;
 
   private TlsOptions() {}
 
@@ -82,19 +84,32 @@ public final class TlsOptions {
     boolean openssl = switch (engine) {
       case JDK -> false;
       case OPENSSL -> {
-        if (!OpenSSLEngineOptions.isAvailable() || !OpenSSLEngineOptions.isAlpnAvailable()) {
+        if (!openSslAvailable()) {
           throw new IllegalStateException("tls: the OpenSSL engine was asked for but"
               + " netty-tcnative does not load here; use --tls-engine jdk or auto");
         }
         yield true;
       }
-      case AUTO -> OpenSSLEngineOptions.isAvailable() && OpenSSLEngineOptions.isAlpnAvailable();
+      case AUTO -> openSslAvailable();
     };
     if (!engineLogged) {
       engineLogged = true;
       LOG.info("TLS engine: {}", openssl ? "OpenSSL (netty-tcnative)" : "JDK");
     }
     return openssl ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
+  }
+
+  /**
+   * Whether the OpenSSL engine loads here with ALPN. The first call loads netty-tcnative's
+   * native library: callers with a main thread (the CLI) ask once before any event loop runs.
+   */
+  public static boolean openSslAvailable() {
+    Boolean known = openSsl;
+    if (known == null) {
+      known = OpenSSLEngineOptions.isAvailable() && OpenSSLEngineOptions.isAlpnAvailable();
+      openSsl = known;
+    }
+    return known;
   }
 
   private static PemKeyCertOptions keyCert(TlsConfig tls) {

@@ -25,6 +25,7 @@ public final class TlsFixture {
 
   public TlsFixture(Path dir) {
     this.dir = dir;
+    io.weightcast.protocol.security.TlsOptions.openSslAvailable();
     this.server = make("localhost", "server");
     this.agent = make("agent-1", "agent");
     this.publisher = make("publisher-1", "publisher");
