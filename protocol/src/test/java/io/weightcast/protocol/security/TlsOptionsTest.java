@@ -70,6 +70,42 @@ class TlsOptionsTest {
   }
 
   @Test
+  void mapsClientCertificateNamesToRoles() {
+    AccessGuard guard = new AccessGuard("test", AccessPolicy.parse(
+        "cert agent-1 agent\ncert publisher-1 publisher\n"), AccessRules.AGENT_SERVER);
+    HttpServer server = onContext(() -> vertx.createHttpServer(TlsOptions.server(
+            Http2Tuning.serverOptions("localhost", 0),
+            certs.serverTls(TlsConfig.ClientAuthMode.REQUEST)))
+        .requestHandler(guard.wrap(req -> req.response().end("served")))
+        .listen()).await();
+    String chunk = "/v1/chunks/" + "cd".repeat(32);
+    assertEquals("200 served", status(server, certs.agent(), chunk).await());
+    assertEquals("403", status(server, certs.publisher(), chunk).await().substring(0, 3));
+    assertEquals("401", status(server, (TlsFixture.Pem) null, chunk).await().substring(0, 3));
+    assertEquals("200 served", status(server, (TlsFixture.Pem) null, "/health").await());
+    server.close().await();
+  }
+
+  /** "STATUS BODY" of a GET over TLS presenting {@code who}'s certificate (null: none). */
+  private static Future<String> status(HttpServer server, TlsFixture.Pem who, String path) {
+    return status(server, new ClientSecurity(certs.clientTls(who), null), path);
+  }
+
+  private static Future<String> status(HttpServer server, ClientSecurity security,
+      String path) {
+    URI target = Endpoints.uri("https://localhost:" + server.actualPort());
+    return onContext(() -> {
+      HttpClient http = vertx.createHttpClient(security.options(
+          Http2Tuning.clientOptions(4, 5_000), true));
+      return http.request(security.apply(new RequestOptions().setMethod(HttpMethod.GET)
+              .setHost(target.getHost()).setPort(target.getPort()).setURI(path), target))
+          .compose(req -> req.send())
+          .compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b))
+          .eventually(http::close);
+    });
+  }
+
+  @Test
   void validatesItsFilesAndFlagsAtConstruction() {
     assertThrows(IllegalArgumentException.class, () -> TlsConfig.of(
         certs.server().cert().toString(), null, null, null, null));
@@ -97,16 +133,10 @@ class TlsOptionsTest {
         .listen()).await();
   }
 
+  /** The body of GET / over TLS with {@code security}; fails unless it answers 200. */
   private static Future<String> get(HttpServer server, ClientSecurity security) {
-    URI target = Endpoints.uri("https://localhost:" + server.actualPort());
-    return onContext(() -> {
-      HttpClient http = vertx.createHttpClient(security.options(
-          Http2Tuning.clientOptions(4, 5_000), true));
-      return http.request(security.apply(new RequestOptions().setMethod(HttpMethod.GET)
-              .setHost(target.getHost()).setPort(target.getPort()).setURI("/"), target))
-          .compose(req -> req.send()).compose(resp -> resp.body())
-          .map(Object::toString).eventually(http::close);
-    });
+    return status(server, security, "/").compose(s -> s.startsWith("200 ")
+        ? Future.succeededFuture(s.substring(4)) : Future.failedFuture(s));
   }
 
   private static <T> Future<T> onContext(Supplier<Future<T>> work) {
