@@ -67,6 +67,8 @@ public final class AccessRules {
   /** The registry: gRPC, REST, SSE and the dashboard on one port. */
   public static final AccessRules REGISTRY = new AccessRules(List.of(
       rule("GET", "/health", "health", OPEN),
+      // The dashboard page holds no data; it reads its token from the URL fragment (#token=).
+      rule("GET", "/", "dashboard", OPEN),
       rule("POST", GRPC + "PublishVersion", "grpc.PublishVersion", EnumSet.of(PUBLISHER)),
       rule("POST", GRPC + "(GetManifest|ListVersions)", "grpc.read",
           EnumSet.of(AGENT, PUBLISHER, OPERATOR, READER, SERVICE)),
