@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Authorization over real servers (registry, distributor, agent, plaintext h2c): for each
  * endpoint, a table of the roles it admits; every role's token is tried on every endpoint and
  * must be admitted exactly where the table says (401/403 or gRPC UNAUTHENTICATED /
- * PERMISSION_DENIED elsewhere); no or an unknown token is refused everywhere but /health.
+ * PERMISSION_DENIED elsewhere); no or an unknown token is refused everywhere but /health and the
+ * dashboard page.
  */
 @ExtendWith(VertxExtension.class)
 class AccessControlTest {
@@ -88,6 +89,7 @@ class AccessControlTest {
     Set<Role> watchers = EnumSet.of(Role.READER, Role.OPERATOR);
     List<Row> rows = List.of(
         new Row("registry", HttpMethod.GET, "/health", null, EnumSet.allOf(Role.class)),
+        new Row("registry", HttpMethod.GET, "/", null, EnumSet.allOf(Role.class)),
         new Row("registry", HttpMethod.GET, "/v1/models", null, reads),
         new Row("registry", HttpMethod.GET, "/v1/rollouts", null, reads),
         new Row("registry", HttpMethod.GET, "/metrics", null, reads),
@@ -121,7 +123,7 @@ class AccessControlTest {
               + " -> " + status);
         }
       }
-      boolean open = row.path().equals("/health");
+      boolean open = row.path().equals("/health") || row.path().equals("/");
       for (String anonymous : new String[] {null, "not-a-token-anyone-was-given"}) {
         int status = status(vertx, http, port, row, anonymous);
         if (open ? status == 401 : status != 401) {
