@@ -10,6 +10,10 @@ import io.weightcast.distributor.routing.TopologyTable;
 import io.weightcast.protocol.topology.SourceRanker;
 import io.weightcast.distributor.serve.ChunkHttpServer;
 import io.weightcast.distributor.store.ChunkStoreWorker;
+import io.weightcast.protocol.security.AccessGuard;
+import io.weightcast.protocol.security.AccessRules;
+import io.weightcast.protocol.security.Security;
+import io.weightcast.protocol.security.TlsOptions;
 import io.weightcast.protocol.wire.RegistryConnection;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,29 +42,46 @@ public final class DistributorVerticle extends VerticleBase {
   private final TopologyTable topology = new TopologyTable(new SourceRanker(4, 1, 1),
       System::currentTimeMillis, 10_000, 30_000, 3);
 
+  private final Security security;
+
   public DistributorVerticle(DistributorConfig config) {
+    this(config, Security.PLAINTEXT);
+  }
+
+  /** With TLS, authorization ({@link AccessRules#DISTRIBUTOR}) and the token for its lease. */
+  public DistributorVerticle(DistributorConfig config, Security security) {
     this.config = config;
+    this.security = security;
   }
 
   @Override
   public Future<?> start() {
     ingestPool = vertx.createSharedWorkerExecutor(INGEST_POOL, config.ingestThreads());
+    TlsOptions.warnIfPlaintext("distributor", config.host(), security.tls());
     return ChunkStoreWorker.open(ingestPool, config.dataDir(), config.zstdLevel())
-        .compose(store -> vertx.createHttpServer(
-                ChunkHttpServer.options(config.host(), config.port()))
-            .requestHandler(ChunkHttpServer.router(vertx, store,
+        .compose(store -> vertx.createHttpServer(TlsOptions.server(
+                ChunkHttpServer.options(config.host(), config.port()), security.tls()))
+            .requestHandler(new AccessGuard("distributor", security.access(),
+                AccessRules.DISTRIBUTOR).wrap(ChunkHttpServer.router(vertx, store,
                 new DistributorMetrics(store, config.dataDir()), router -> new TopologyRoutes(
-                topology, () -> config.advertisedBaseUrl(actualPort())).mount(router)))
+                topology, () -> advertised()).mount(router))))
             .listen())
         .onSuccess(listening -> {
           server = listening;
-          LOG.info("distributor serving {} on {}", config.dataDir(),
-              config.advertisedBaseUrl(actualPort()));
+          LOG.info("distributor serving {} on {} (authorization {})", config.dataDir(),
+              advertised(), security.authorizes() ? "on" : "off");
           startLease();
         });
   }
 
   /** The port the server listens on; valid after a successful start (useful with port 0). */
+  /** The advertised URL; https when this distributor serves TLS and no URL was configured. */
+  private String advertised() {
+    String url = config.advertisedBaseUrl(actualPort());
+    return config.advertisedUrl() == null && security.tls().serves()
+        ? "https" + url.substring("http".length()) : url;
+  }
+
   public int actualPort() {
     if (server == null) {
       throw new IllegalStateException("the distributor is not started");
@@ -72,8 +93,9 @@ public final class DistributorVerticle extends VerticleBase {
     if (config.registryEndpoint() == null) {
       return;
     }
-    RegistryConnection registry = RegistryConnection.create(vertx, config.registryEndpoint());
-    lease = new RegistryLease(vertx, registry, config.advertisedBaseUrl(actualPort()),
+    RegistryConnection registry = RegistryConnection.create(vertx, config.registryEndpoint(),
+        security.client());
+    lease = new RegistryLease(vertx, registry, advertised(),
         config.distributorId(actualPort()));
     lease.start();
   }

@@ -24,6 +24,8 @@ import io.weightcast.agent.watch.AgentState;
 import io.weightcast.agent.watch.AnnouncementWatcher;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.NodeProgress;
+import io.weightcast.protocol.security.Security;
+import io.weightcast.protocol.security.TlsOptions;
 import io.weightcast.protocol.wire.RegistryConnection;
 import java.nio.file.Files;
 import java.util.Collection;
@@ -64,7 +66,18 @@ public final class AgentVerticle extends VerticleBase {
   private LocalStatus local;
   private LocalEvents events;
 
+  private final Security security;
+
   public AgentVerticle(AgentConfig config) {
+    this(config, Security.PLAINTEXT);
+  }
+
+  /**
+   * With TLS and authorization of its peer chunk server, and the TLS trust, client certificate
+   * and token it presents to the registry, distributors and peers.
+   */
+  public AgentVerticle(AgentConfig config, Security security) {
+    this.security = security;
     this.config = config;
     this.held = new HeldChunks(config.dataDir().resolve("models"));
   }
@@ -73,6 +86,7 @@ public final class AgentVerticle extends VerticleBase {
   public Future<?> start() {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     disk = vertx.createSharedWorkerExecutor("wc-agent-disk-" + config.nodeId(), threads);
+    TlsOptions.warnIfPlaintext("agent " + config.nodeId(), config.host(), security.tls());
     AgentState state = new AgentState(config.stateDir());
     metrics = new AgentMetrics(config.dataDir(), disk);
     server = new AgentChunkServer(held, metrics);
@@ -85,7 +99,8 @@ public final class AgentVerticle extends VerticleBase {
     LocalApi localApi = new LocalApi(local,
         events, config.models(), config.handover().localApiRemote(), this::registryKnows);
     return local.load().compose(loaded -> disk.executeBlocking(() -> loadHeld(state)))
-        .compose(start -> server.listen(vertx, config.host(), config.port(), localApi::mount)
+        .compose(start -> server.listen(vertx, config.host(), config.port(), localApi::mount,
+                security)
             .map(listening -> start))
         .onSuccess(start -> {
           long position = start.position();
@@ -93,14 +108,15 @@ public final class AgentVerticle extends VerticleBase {
             held.add(v);
             local.held(v);
           });
-          registry = RegistryConnection.create(vertx, config.registry());
+          registry = RegistryConnection.create(vertx, config.registry(), security.client());
           fetcher = new ChunkFetcher(vertx, new BufferPool(config.chunksInFlight()),
-              config.chunksInFlight(), config.stallTimeoutMs());
+              config.chunksInFlight(), config.stallTimeoutMs(), security.client());
           reporter = new ProgressReporter(vertx, registry);
           reporter.onStateChange(local::progress);
           sources = new SourceList(vertx, registry, SOURCES_REFRESH_MS);
           topology = new TopologyClient(vertx, new NodeLocation(config.nodeId(), config.zone(),
-              config.rack(), serveUrl()), sources::get, config.stallTimeoutMs());
+              config.rack(), serveUrl()), sources::get, config.stallTimeoutMs(),
+              security.client());
           held.digests().forEach(d -> topology.held(d, null));
           RolloutContext ctx = new RolloutContext(vertx, config, disk, fetcher, sources, state,
               reporter, v -> {
@@ -144,7 +160,7 @@ public final class AgentVerticle extends VerticleBase {
         host = "localhost";
       }
     }
-    return "http://" + host + ":" + server.actualPort();
+    return security.tls().scheme() + "://" + host + ":" + server.actualPort();
   }
 
   /** Whether the registry has a version of {@code model} (local API: unknown models). */

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.weightcast.protocol.security.ClientSecurity;
 
 /**
  * Checks that a live distributor holds every chunk a manifest names before it is committed.
@@ -24,9 +25,11 @@ final class ChunkPresence {
   private final Vertx vertx;
   private final DistributorLeases leases;
   private final Map<String, ChunkApiClient> clients = new HashMap<>();
+  private final ClientSecurity security;
 
-  ChunkPresence(Vertx vertx, DistributorLeases leases) {
+  ChunkPresence(Vertx vertx, DistributorLeases leases, ClientSecurity security) {
     this.vertx = vertx;
+    this.security = security;
     this.leases = leases;
   }
 
@@ -41,7 +44,7 @@ final class ChunkPresence {
     String url = live.get(live.size() - 1);
     Set<Digest> wanted = manifest.distinctChunks().keySet();
     ChunkApiClient client = clients.computeIfAbsent(url,
-        u -> ChunkApiClient.create(vertx, u, 16, TIMEOUT_MS));
+        u -> ChunkApiClient.create(vertx, u, 16, TIMEOUT_MS, security));
     return client.missing(wanted).compose(missing -> missing.isEmpty()
         ? Future.succeededFuture()
         : Future.failedFuture(new ChunkNotFound("distributor " + url + " lacks " + missing.size()

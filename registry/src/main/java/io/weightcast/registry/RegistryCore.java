@@ -50,12 +50,18 @@ public final class RegistryCore {
   private Consumer<NodeProgress> progressOut = this::applyProgress;
 
   public RegistryCore(Vertx vertx, VersionLog log, WorkerExecutor logWorker) {
+    this(vertx, log, logWorker, io.weightcast.protocol.security.ClientSecurity.PLAINTEXT);
+  }
+
+  /** {@code security}: what the registry presents to distributors (chunk presence checks). */
+  public RegistryCore(Vertx vertx, VersionLog log, WorkerExecutor logWorker,
+      io.weightcast.protocol.security.ClientSecurity security) {
     this.log = log;
     this.logWorker = logWorker;
     this.catalog = new VersionCatalog(log.replayed());
     this.announcer = new Announcer(catalog);
     this.leases = new DistributorLeases(System::currentTimeMillis);
-    this.chunks = new ChunkPresence(vertx, leases);
+    this.chunks = new ChunkPresence(vertx, leases, security);
     this.metrics = new RegistryMetrics(catalog, rollouts);
   }
 

@@ -7,6 +7,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
+import io.weightcast.protocol.security.AccessGuard;
+import io.weightcast.protocol.security.AccessRules;
+import io.weightcast.protocol.security.Security;
+import io.weightcast.protocol.security.TlsOptions;
 import io.weightcast.protocol.wire.Http2Tuning;
 import io.weightcast.protocol.wire.RegistryConnection;
 import io.weightcast.registry.api.RegistryGrpcEndpoint;
@@ -30,6 +34,7 @@ public final class RegistryVerticle extends VerticleBase {
   private WorkerExecutor logWorker;
   private RegistryCore core;
   private HttpServer server;
+  private final Security security;
 
   public RegistryVerticle(RegistryConfig config) {
     this(config, null);
@@ -37,8 +42,14 @@ public final class RegistryVerticle extends VerticleBase {
 
   /** A registry of the clustered control plane (registry/.../cluster); null runs it alone. */
   public RegistryVerticle(RegistryConfig config, RegistryCluster cluster) {
+    this(config, cluster, Security.PLAINTEXT);
+  }
+
+  /** With TLS, authorization ({@link AccessRules#REGISTRY}) and the token it presents. */
+  public RegistryVerticle(RegistryConfig config, RegistryCluster cluster, Security security) {
     this.config = config;
     this.cluster = cluster;
+    this.security = security;
   }
 
   @Override
@@ -46,7 +57,7 @@ public final class RegistryVerticle extends VerticleBase {
     logWorker = vertx.createSharedWorkerExecutor("wc-registry-log", 1);
     return logWorker.executeBlocking(() -> VersionLog.open(config.dataDir()))
         .compose(log -> {
-          core = new RegistryCore(vertx, log, logWorker);
+          core = new RegistryCore(vertx, log, logWorker, security.client());
           return core.openControl(vertx, config.dataDir());
         })
         .compose(opened -> {
@@ -54,20 +65,26 @@ public final class RegistryVerticle extends VerticleBase {
               .setMaxMessageSize(RegistryConnection.MAX_MESSAGE_BYTES));
           new RegistryGrpcEndpoint(vertx, core).bind(grpc);
           Router rest = new RegistryRoutes(core).router(vertx);
-          server = vertx.createHttpServer(Http2Tuning.serverOptions(config.host(), config.port()))
-              .requestHandler(req -> {
+          TlsOptions.warnIfPlaintext("registry", config.host(), security.tls());
+          AccessGuard guard = new AccessGuard("registry", security.access(),
+              AccessRules.REGISTRY);
+          server = vertx.createHttpServer(TlsOptions.server(
+                  Http2Tuning.serverOptions(config.host(), config.port()), security.tls()))
+              .requestHandler(guard.wrap(req -> {
                 String type = req.getHeader("content-type");
                 if (type != null && type.startsWith("application/grpc")) {
                   grpc.handle(req);
                 } else {
                   rest.handle(req);
                 }
-              });
+              }));
           return server.listen().compose(s -> cluster == null ? Future.succeededFuture(s)
               : cluster.start(vertx, core, s.actualPort()).map(v -> s));
         })
-        .onSuccess(s -> LOG.info("registry listening on {}:{} (data {}, {} versions replayed)",
-            config.host(), s.actualPort(), config.dataDir(), core.catalog().lastSequence()));
+        .onSuccess(s -> LOG.info("registry listening on {}://{}:{} (data {}, {} versions"
+            + " replayed, authorization {})", security.tls().scheme(), config.host(),
+            s.actualPort(), config.dataDir(), core.catalog().lastSequence(),
+            security.authorizes() ? "on" : "off"));
   }
 
   @Override

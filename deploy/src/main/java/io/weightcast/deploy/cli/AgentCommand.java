@@ -62,6 +62,10 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--local-api-remote", description = "Serve /v1/local/* to non-loopback clients too (default: loopback only, others get 403).")
   boolean localApiRemote;
 
+  /** TLS, authorization and token flags (SECURITY.md). */
+  @picocli.CommandLine.Mixin
+  SecurityOptions security;
+
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
@@ -70,7 +74,8 @@ public final class AgentCommand implements Callable<Integer> {
           .withRetention(keep, verifyFiles).withAdvertiseUrl(advertise)
           .withHandover(new HandoverConfig(onOff("--warm", warm), Sizes.parse(lockBudget),
               localApiRemote));
-      return Servers.runUntilStopped(CliSupport.newServerVertx(), new AgentVerticle(config));
+      return Servers.runUntilStopped(CliSupport.newServerVertx(), new AgentVerticle(config,
+          security.security()));
     });
   }
 

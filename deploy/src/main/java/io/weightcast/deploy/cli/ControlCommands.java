@@ -24,13 +24,17 @@ public final class ControlCommands {
         + " (default: $USER).")
     String actor;
 
+    /** TLS trust and token flags (SECURITY.md). */
+    @picocli.CommandLine.Mixin
+    SecurityOptions security;
+
     abstract JsonObject act(RegistryRest rest) throws Exception;
 
     @Override
     public Integer call() {
       return CliSupport.exitCode(() -> {
         JsonObject p = act(new RegistryRest(registry,
-            actor == null ? RegistryRest.defaultActor() : actor));
+            actor == null ? RegistryRest.defaultActor() : actor, security.client()));
         System.out.println(describe(p));
         return 0;
       });

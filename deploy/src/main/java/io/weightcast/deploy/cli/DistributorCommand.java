@@ -37,16 +37,21 @@ public final class DistributorCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;
 
+  /** TLS, authorization and token flags (SECURITY.md). */
+  @picocli.CommandLine.Mixin
+  SecurityOptions security;
+
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
       int threads = ingestThreads > 0 ? ingestThreads : Runtime.getRuntime().availableProcessors();
       String url = advertise != null ? advertise
-          : "http://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + port;
+          : security.security().tls().scheme() + "://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + port;
       var joining = cluster.config();
       return Servers.runUntilStopped(joining.isEmpty() ? CliSupport.newServerVertx()
           : ClusterOptions.join(joining.get()).vertx(), new DistributorVerticle(
-          new DistributorConfig(port, host, data, registry, url, threads, zstdLevel)));
+          new DistributorConfig(port, host, data, registry, url, threads, zstdLevel),
+          security.security()));
     });
   }
 }

@@ -42,12 +42,17 @@ public final class PushCommand implements Callable<Integer> {
   @Option(names = "--streams", defaultValue = "16", description = "Concurrent uploads (default ${DEFAULT-VALUE}).")
   int streams;
 
+  /** TLS, authorization and token flags (SECURITY.md). */
+  @picocli.CommandLine.Mixin
+  SecurityOptions security;
+
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
       Pusher.Options options = new Pusher.Options(dir, model, version, Sizes.parse(chunkSize),
           streams, registry, distributor,
           fixedChunks ? Chunker.Mode.FIXED : Chunker.Mode.TENSORS);
+      io.weightcast.protocol.security.ClientSecurity client = security.client();
       Vertx vertx = CliSupport.newVertx();
       List<ConsoleProgress> bars = new CopyOnWriteArrayList<>();
       long timer = vertx.setPeriodic(250, t -> bars.forEach(ConsoleProgress::tick));
@@ -65,7 +70,7 @@ public final class PushCommand implements Callable<Integer> {
                 bars.clear();
                 return start(bars, "uploading", bytes);
               }
-            }));
+            }, client));
         vertx.cancelTimer(timer);
         bars.forEach(ConsoleProgress::finish);
         r.warnings().forEach(w -> System.err.println("warning: " + w));

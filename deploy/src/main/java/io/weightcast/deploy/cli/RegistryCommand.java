@@ -25,17 +25,23 @@ public final class RegistryCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;
 
+  /** TLS, authorization and token flags (SECURITY.md). */
+  @picocli.CommandLine.Mixin
+  SecurityOptions security;
+
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
       RegistryConfig config = new RegistryConfig(host, port, data);
       var joining = cluster.config();
       if (joining.isEmpty()) {
-        return Servers.runUntilStopped(CliSupport.newServerVertx(), new RegistryVerticle(config));
+        return Servers.runUntilStopped(CliSupport.newServerVertx(), new RegistryVerticle(config, null,
+            security.security()));
       }
       var member = ClusterOptions.join(joining.get());
       return Servers.runUntilStopped(member.vertx(),
-          new RegistryVerticle(config, new RegistryCluster(member.hazelcast())));
+          new RegistryVerticle(config, new RegistryCluster(member.hazelcast()),
+              security.security()));
     });
   }
 }

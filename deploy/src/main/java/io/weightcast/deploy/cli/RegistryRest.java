@@ -16,12 +16,21 @@ import java.time.Duration;
  * the registry's error message.
  */
 final class RegistryRest {
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final String base;
   private final String actor;
+  private final io.weightcast.protocol.security.ClientSecurity security;
 
   RegistryRest(String registry, String actor) {
+    this(registry, actor, io.weightcast.protocol.security.ClientSecurity.PLAINTEXT);
+  }
+
+  /** An https registry is trusted through {@code security}'s CA; its token is presented. */
+  RegistryRest(String registry, String actor,
+      io.weightcast.protocol.security.ClientSecurity security) {
+    this.security = security;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        .sslContext(io.weightcast.protocol.security.JdkTls.context(security.tls())).build();
     this.base = Endpoints.baseUrl(registry);
     this.actor = actor == null || actor.isBlank() ? "anonymous" : actor;
   }
@@ -46,6 +55,9 @@ final class RegistryRest {
 
   private JsonObject send(HttpRequest.Builder b, String path)
       throws IOException, InterruptedException {
+    if (security.token() != null) {
+      b.header("authorization", "Bearer " + security.token());
+    }
     HttpResponse<String> resp = http.send(b.timeout(Duration.ofSeconds(10))
         .header("X-Weightcast-Actor", actor).build(), HttpResponse.BodyHandlers.ofString());
     JsonObject body;

@@ -35,10 +35,14 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Option(names = "--watch", description = "Redraw every 2 s until interrupted.") boolean watch;
 
+  /** TLS trust and token flags (SECURITY.md). */
+  @picocli.CommandLine.Mixin
+  SecurityOptions security;
+
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
-      RegistryRest rest = new RegistryRest(registry, null);
+      RegistryRest rest = new RegistryRest(registry, null, security.client());
       if (!watch) {
         System.out.println(render(rest));
         return 0;

@@ -25,13 +25,17 @@ public final class VersionsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 
+  /** TLS trust and token flags (SECURITY.md). */
+  @picocli.CommandLine.Mixin
+  SecurityOptions security;
+
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
       Vertx vertx = CliSupport.newVertx();
       try {
         List<CommittedVersion> versions = CliSupport.runOnContext(vertx, v -> {
-          RegistryConnection conn = RegistryConnection.create(v, registry);
+          RegistryConnection conn = RegistryConnection.create(v, registry, security.client());
           return conn.listVersions(model).eventually(conn::closeAsync);
         });
         System.out.println(json ? toJson(versions).encodePrettily() : table(versions));

@@ -92,12 +92,19 @@ public final class Pusher {
   private Pusher() {}
 
   public static Future<Result> push(Vertx vertx, Options o, Listener listener) {
+    return push(vertx, o, listener, io.weightcast.protocol.security.ClientSecurity.PLAINTEXT);
+  }
+
+  /** {@link #push(Vertx, Options, Listener)} presenting {@code security} (TLS, token). */
+  public static Future<Result> push(Vertx vertx, Options o, Listener listener,
+      io.weightcast.protocol.security.ClientSecurity security) {
     Chunker chunker = new Chunker(o.chunkSize(), o.chunking());
     return vertx.<Hashed>executeBlocking(() -> hash(o, chunker, listener))
         .compose(hashed -> {
           Manifest manifest = hashed.manifest();
-          ChunkApiClient chunks = ChunkApiClient.create(vertx, o.distributor(), o.streams(), 120_000);
-          RegistryConnection registry = RegistryConnection.create(vertx, o.registry());
+          ChunkApiClient chunks = ChunkApiClient.create(vertx, o.distributor(), o.streams(),
+              120_000, security);
+          RegistryConnection registry = RegistryConnection.create(vertx, o.registry(), security);
           return upload(hashed, chunks, o.streams(), listener)
               .compose(up -> registry.publish(manifest).map(p -> new Result(p.version(),
                   p.created(), up.distinct, up.chunks, up.bytes, up.reused, hashed.warnings())))

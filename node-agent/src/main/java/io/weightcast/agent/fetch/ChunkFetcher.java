@@ -16,6 +16,7 @@ import io.weightcast.protocol.codec.Codec;
 import io.weightcast.protocol.failure.DigestMismatch;
 import io.weightcast.protocol.failure.Unavailable;
 import io.weightcast.protocol.failure.WeightcastFailure;
+import io.weightcast.protocol.security.ClientSecurity;
 import io.weightcast.protocol.wire.ChunkHttp;
 import io.weightcast.protocol.wire.Endpoints;
 import io.weightcast.protocol.wire.Http2Tuning;
@@ -39,7 +40,16 @@ public final class ChunkFetcher {
   private final long stallMs;
   private final Map<String, HttpClient> clients = new HashMap<>();
 
+  private final ClientSecurity security;
+
   public ChunkFetcher(Vertx vertx, BufferPool pool, int streamsPerSource, long stallMs) {
+    this(vertx, pool, streamsPerSource, stallMs, ClientSecurity.PLAINTEXT);
+  }
+
+  /** {@code security}: trust, client certificate and token for https sources. */
+  public ChunkFetcher(Vertx vertx, BufferPool pool, int streamsPerSource, long stallMs,
+      ClientSecurity security) {
+    this.security = security;
     this.vertx = vertx;
     this.pool = pool;
     this.streamsPerSource = streamsPerSource;
@@ -60,9 +70,9 @@ public final class ChunkFetcher {
   private Future<FetchedChunk> request(String source, Digest digest, int rawLength,
       ByteBuffer buf) {
     URI base = Endpoints.uri(source);
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
+    RequestOptions options = security.apply(new RequestOptions().setMethod(HttpMethod.GET)
         .setHost(base.getHost()).setPort(base.getPort()).setURI(ChunkHttp.chunkPath(digest))
-        .setConnectTimeout(stallMs).setIdleTimeout(stallMs);
+        .setConnectTimeout(stallMs).setIdleTimeout(stallMs), base);
     return client(source).request(options)
         .compose(req -> req.send())
         .compose(resp -> receive(resp, source, digest, rawLength, buf))
@@ -124,8 +134,8 @@ public final class ChunkFetcher {
   }
 
   private HttpClient client(String source) {
-    return clients.computeIfAbsent(source, s -> vertx.createHttpClient(
-        Http2Tuning.clientOptions(streamsPerSource, (int) stallMs)));
+    return clients.computeIfAbsent(source, s -> vertx.createHttpClient(security.options(
+        Http2Tuning.clientOptions(streamsPerSource, (int) stallMs), ClientSecurity.https(s))));
   }
 
   public Future<Void> close() {

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.failure.Unavailable;
 import io.weightcast.protocol.topology.NodeLocation;
+import io.weightcast.protocol.security.ClientSecurity;
 import io.weightcast.protocol.wire.Endpoints;
 import io.weightcast.protocol.wire.HttpFailures;
 import io.weightcast.protocol.wire.TopologyHttp;
@@ -47,13 +48,23 @@ public final class TopologyClient {
   private boolean full = true;
   private long lastAnnounceMs;
 
+  private final ClientSecurity security;
+
   public TopologyClient(Vertx vertx, NodeLocation self, Supplier<Future<List<String>>> origins,
       long timeoutMs) {
+    this(vertx, self, origins, timeoutMs, ClientSecurity.PLAINTEXT);
+  }
+
+  /** {@code security}: trust, client certificate and token for https distributors. */
+  public TopologyClient(Vertx vertx, NodeLocation self, Supplier<Future<List<String>>> origins,
+      long timeoutMs, ClientSecurity security) {
+    this.security = security;
     this.vertx = vertx;
     this.self = self;
     this.origins = origins;
     this.timeoutMs = timeoutMs;
-    this.http = vertx.createHttpClient();
+    this.http = vertx.createHttpClient(security.options(
+        new io.vertx.core.http.HttpClientOptions(), false));
     this.timer = vertx.setPeriodic(FLUSH_MS, t -> flush());
   }
 
@@ -120,9 +131,9 @@ public final class TopologyClient {
 
   private Future<JsonObject> post(String origin, String path, JsonObject body) {
     URI base = Endpoints.uri(origin);
-    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost())
-            .setPort(base.getPort()).setURI(path).setTimeout(timeoutMs)
-            .putHeader("content-type", "application/json"))
+    return http.request(security.apply(new RequestOptions().setMethod(HttpMethod.POST)
+            .setHost(base.getHost()).setPort(base.getPort()).setURI(path).setTimeout(timeoutMs)
+            .putHeader("content-type", "application/json"), base))
         .compose(req -> req.send(body.toBuffer()))
         .compose(resp -> resp.body().compose(b -> {
           if (resp.statusCode() == 204) {

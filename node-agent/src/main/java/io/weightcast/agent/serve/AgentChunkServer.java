@@ -11,6 +11,10 @@ import io.weightcast.agent.AgentMetrics;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.codec.Codec;
 import io.weightcast.protocol.failure.InvalidArgument;
+import io.weightcast.protocol.security.AccessGuard;
+import io.weightcast.protocol.security.AccessRules;
+import io.weightcast.protocol.security.Security;
+import io.weightcast.protocol.security.TlsOptions;
 import io.weightcast.protocol.wire.ChunkHttp;
 import io.weightcast.protocol.wire.FileBodies;
 import io.weightcast.protocol.wire.Http2Tuning;
@@ -37,6 +41,13 @@ public final class AgentChunkServer {
   /** Listens with {@code more} routes (e.g. the local API) mounted next to the chunk API. */
   public Future<HttpServer> listen(Vertx vertx, String host, int port,
       java.util.function.Consumer<Router> more) {
+    return listen(vertx, host, port, more, Security.PLAINTEXT);
+  }
+
+  /** Like {@link #listen(Vertx, String, int, java.util.function.Consumer)}, with TLS and
+   *  authorization ({@link AccessRules#AGENT_SERVER}). */
+  public Future<HttpServer> listen(Vertx vertx, String host, int port,
+      java.util.function.Consumer<Router> more, Security security) {
     Router router = Router.router(vertx);
     more.accept(router);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
@@ -44,7 +55,9 @@ public final class AgentChunkServer {
     router.head("/v1/chunks/:sha256").handler(ctx -> chunk(ctx, false));
     router.get("/v1/chunks/:sha256").handler(ctx -> chunk(ctx, true));
     router.get(PrometheusEndpoint.PATH).handler(ctx -> metrics.endpoint().respond(ctx.response()));
-    server = vertx.createHttpServer(Http2Tuning.serverOptions(host, port)).requestHandler(router);
+    server = vertx.createHttpServer(TlsOptions.server(Http2Tuning.serverOptions(host, port),
+        security.tls())).requestHandler(new AccessGuard("agent", security.access(),
+        AccessRules.AGENT_SERVER).wrap(router));
     return server.listen();
   }
 

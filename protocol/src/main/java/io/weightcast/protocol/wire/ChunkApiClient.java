@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.failure.Unavailable;
+import io.weightcast.protocol.security.ClientSecurity;
 import io.weightcast.protocol.failure.WeightcastFailure;
 import java.net.URI;
 import java.nio.file.Path;
@@ -33,8 +34,12 @@ public final class ChunkApiClient implements AutoCloseable {
   private final URI base;
   private final long timeoutMs;
 
-  private ChunkApiClient(Vertx vertx, HttpClient http, URI base, long timeoutMs) {
+  private final ClientSecurity security;
+
+  private ChunkApiClient(Vertx vertx, HttpClient http, URI base, long timeoutMs,
+      ClientSecurity security) {
     this.vertx = vertx;
+    this.security = security;
     this.http = http;
     this.base = base;
     this.timeoutMs = timeoutMs;
@@ -43,9 +48,16 @@ public final class ChunkApiClient implements AutoCloseable {
   /** A client of the server at {@code endpoint} ("http://host:port" or "host:port"). */
   public static ChunkApiClient create(Vertx vertx, String endpoint, int maxStreams,
       long timeoutMs) {
-    HttpClient http = vertx.createHttpClient(
-        Http2Tuning.clientOptions(maxStreams, (int) Math.min(timeoutMs, Integer.MAX_VALUE)));
-    return new ChunkApiClient(vertx, http, Endpoints.uri(endpoint), timeoutMs);
+    return create(vertx, endpoint, maxStreams, timeoutMs, ClientSecurity.PLAINTEXT);
+  }
+
+  /** Like {@link #create(Vertx, String, int, long)}; an https endpoint is reached over TLS. */
+  public static ChunkApiClient create(Vertx vertx, String endpoint, int maxStreams,
+      long timeoutMs, ClientSecurity security) {
+    HttpClient http = vertx.createHttpClient(security.options(
+        Http2Tuning.clientOptions(maxStreams, (int) Math.min(timeoutMs, Integer.MAX_VALUE)),
+        ClientSecurity.https(endpoint)));
+    return new ChunkApiClient(vertx, http, Endpoints.uri(endpoint), timeoutMs, security);
   }
 
   public String baseUrl() {
@@ -125,8 +137,8 @@ public final class ChunkApiClient implements AutoCloseable {
   }
 
   private RequestOptions options(HttpMethod method, String path) {
-    return new RequestOptions().setMethod(method).setHost(base.getHost()).setPort(base.getPort())
-        .setURI(path).setTimeout(timeoutMs);
+    return security.apply(new RequestOptions().setMethod(method).setHost(base.getHost())
+        .setPort(base.getPort()).setURI(path).setTimeout(timeoutMs), base);
   }
 
   /** Passes {@code resp} on when its status is {@code expected}, else fails with its error body. */

@@ -30,6 +30,8 @@ public final class GrpcFailures {
         case DigestMismatch.CODE -> GrpcStatus.DATA_LOSS;
         case NoSpace.CODE -> GrpcStatus.RESOURCE_EXHAUSTED;
         case Unavailable.CODE -> GrpcStatus.UNAVAILABLE;
+        case io.weightcast.protocol.failure.AccessDenied.UNAUTHENTICATED -> GrpcStatus.UNAUTHENTICATED;
+        case io.weightcast.protocol.failure.AccessDenied.FORBIDDEN -> GrpcStatus.PERMISSION_DENIED;
         default -> GrpcStatus.INTERNAL;
       };
       return new StatusException(status, f.code() + ": " + f.getMessage());
@@ -49,6 +51,10 @@ public final class GrpcFailures {
       case NOT_FOUND -> new NotFound(described);
       case INVALID_ARGUMENT -> new InvalidArgument(described);
       case ALREADY_EXISTS -> new InvalidTransition(described);
+      case UNAUTHENTICATED -> new io.weightcast.protocol.failure.AccessDenied(
+          io.weightcast.protocol.failure.AccessDenied.UNAUTHENTICATED, described);
+      case PERMISSION_DENIED -> new io.weightcast.protocol.failure.AccessDenied(
+          io.weightcast.protocol.failure.AccessDenied.FORBIDDEN, described);
       default -> new Unavailable(described, cause);
     };
   }

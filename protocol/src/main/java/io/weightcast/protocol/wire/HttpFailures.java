@@ -25,6 +25,8 @@ public final class HttpFailures {
       case io.weightcast.protocol.failure.DigestMismatch.CODE -> 422;
       case io.weightcast.protocol.failure.NoSpace.CODE -> 507;
       case Unavailable.CODE -> 503;
+      case io.weightcast.protocol.failure.AccessDenied.UNAUTHENTICATED -> 401;
+      case io.weightcast.protocol.failure.AccessDenied.FORBIDDEN -> 403;
       default -> 500;
     };
   }

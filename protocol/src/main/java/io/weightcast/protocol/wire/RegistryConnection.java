@@ -16,6 +16,7 @@ import io.weightcast.protocol.Manifest;
 import io.weightcast.protocol.ModelPolicy;
 import io.weightcast.protocol.NodeProgress;
 import io.weightcast.protocol.failure.Unavailable;
+import io.weightcast.protocol.security.ClientSecurity;
 import io.weightcast.protocol.failure.WeightcastFailure;
 import io.weightcast.protocol.v1.Announcement;
 import io.weightcast.protocol.v1.GetManifestRequest;
@@ -59,10 +60,12 @@ public final class RegistryConnection implements AutoCloseable {
   private int current;
   private final long timeoutMs;
   private final long watchSilenceMs;
+  private final ClientSecurity security;
 
   private RegistryConnection(Vertx vertx, GrpcClient client, List<SocketAddress> addresses,
-      long timeoutMs, long watchSilenceMs) {
+      long timeoutMs, long watchSilenceMs, ClientSecurity security) {
     this.vertx = vertx;
+    this.security = security;
     this.client = client;
     this.addresses = addresses;
     this.timeoutMs = timeoutMs;
@@ -80,12 +83,27 @@ public final class RegistryConnection implements AutoCloseable {
   /** Like {@link #create(Vertx, String, long)}, with the watch's silence limit (tests shorten it). */
   public static RegistryConnection create(Vertx vertx, String hostPort, long timeoutMs,
       long watchSilenceMs) {
+    return create(vertx, hostPort, timeoutMs, watchSilenceMs, ClientSecurity.PLAINTEXT);
+  }
+
+  /**
+   * Like {@link #create(Vertx, String, long, long)}, presenting {@code security}'s token and
+   * client certificate; "https://host:port" endpoints are reached over TLS (h2 by ALPN).
+   */
+  public static RegistryConnection create(Vertx vertx, String hostPort, long timeoutMs,
+      long watchSilenceMs, ClientSecurity security) {
     GrpcClient client = GrpcClient.client(vertx,
         new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES),
-        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-            .setHttp2ClearTextUpgrade(false).setConnectTimeout((int) Math.min(timeoutMs, 10_000)));
+        security.options(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false).setConnectTimeout((int) Math.min(timeoutMs, 10_000)),
+            ClientSecurity.https(hostPort)));
     return new RegistryConnection(vertx, client, Endpoints.socketAddresses(hostPort), timeoutMs,
-        watchSilenceMs);
+        watchSilenceMs, security);
+  }
+
+  /** {@link #create(Vertx, String)} with {@code security}. */
+  public static RegistryConnection create(Vertx vertx, String hostPort, ClientSecurity security) {
+    return create(vertx, hostPort, 15_000, WATCH_SILENCE_MS, security);
   }
 
   public static RegistryConnection create(Vertx vertx, String hostPort) {
@@ -182,7 +200,7 @@ public final class RegistryConnection implements AutoCloseable {
     return client.request(address, RegistryGrpcClient.WatchVersions)
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .recover(e -> Future.failedFuture(unavailable("cannot reach registry at " + address, e)))
-        .compose(req -> req.send(request).map(resp -> {
+        .compose(req -> authorized(req).send(request).map(resp -> {
           Promise<Void> done = Promise.promise();
           long[] lastMessage = {System.currentTimeMillis()};
           long silenceTimer = vertx.setPeriodic(Math.max(10, watchSilenceMs / 3), t -> {
@@ -269,7 +287,7 @@ public final class RegistryConnection implements AutoCloseable {
     SocketAddress address = addresses.get(current);
     Future<Resp> attempt = client.request(address, method).compose(req -> {
       req.timeout(timeoutMs, TimeUnit.MILLISECONDS);
-      return sendUnary(req, message);
+      return sendUnary(authorized(req), message);
     }).recover(e -> Future.failedFuture(asFailure(address, e)));
     if (addresses.size() == 1) {
       return attempt;
@@ -281,6 +299,11 @@ public final class RegistryConnection implements AutoCloseable {
       rotateFrom(address);
       return vertx.timer(100).compose(t -> unary(method, message, deadline));
     });
+  }
+
+  private <Req, Resp> GrpcClientRequest<Req, Resp> authorized(GrpcClientRequest<Req, Resp> req) {
+    security.authorize(req.headers());
+    return req;
   }
 
   private static <Req, Resp> Future<Resp> sendUnary(GrpcClientRequest<Req, Resp> req, Req message) {
