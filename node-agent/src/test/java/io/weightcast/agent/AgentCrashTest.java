@@ -59,9 +59,9 @@ class AgentCrashTest {
       for (int k = 0; k < TRIALS; k++) {
         String version = "v" + (k + 2);
         Path src = dir.resolve("src-" + version);
-        io.weightcast.protocol.testing.ModelFixture.write(src, 12 * MIB + k * 4099, 10 + k);
+        io.weightcast.protocol.testing.ModelFixture.write(src, 8 * MIB + k * 4099, 10 + k);
         Manifest m = io.weightcast.protocol.testing.ModelFixture.manifestOf(src, "m", version,
-            64 * 1024);
+            256 * 1024);
         watcher.expect(version, m);
         plane.upload(m, src).await();
         publish(vertx, plane, m);
@@ -126,10 +126,14 @@ class AgentCrashTest {
     throw new AssertionError("the journal of " + version + " never reached " + target);
   }
 
+  private static int starts;
+
   private static Process startAgent(String registry, Path data) throws IOException {
-    Path log = data.getParent().resolve("agent-out.log");
+    Path log = data.getParent().resolve("agent-out-" + starts++ + ".log");
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-cp", System.getProperty("java.class.path"),
+        "-Dorg.slf4j.simpleLogger.showDateTime=true",
+        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
         AgentProcessMain.class.getName(), registry, data.toString(), "gpu-crash")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     AgentFixture.await(() -> {
@@ -142,7 +146,6 @@ class AgentCrashTest {
     if (!p.isAlive()) {
       throw new IllegalStateException("agent process exited: " + Files.readString(log));
     }
-    Files.delete(log);
     return p;
   }
 
