@@ -10,6 +10,8 @@ public final class Names {
   /** The name of the symlink that points at the active version; no version may take it. */
   public static final String CURRENT = "current";
   public static final int MAX_PATH_LENGTH = 1024;
+  /** Longest segment (file or directory name) in UTF-8 bytes: Linux's NAME_MAX. */
+  public static final int MAX_SEGMENT_BYTES = 255;
 
   private Names() {}
 
@@ -37,7 +39,9 @@ public final class Names {
 
   /**
    * A relative path with '/' separators: not empty, not absolute, no empty, '.' or '..'
-   * segment, no backslash, no control character, at most {@link #MAX_PATH_LENGTH} characters.
+   * segment, no backslash, no control character, at most {@link #MAX_PATH_LENGTH} characters and
+   * each segment at most {@link #MAX_SEGMENT_BYTES} bytes in UTF-8 (longer names cannot be
+   * created on the agents' filesystems, so such a version could never land).
    */
   public static String requireRelativePath(String path) {
     if (path == null || path.isEmpty()) {
@@ -64,6 +68,11 @@ public final class Names {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
         throw new InvalidManifest("file path must not contain empty, '.' or '..' segments: '"
             + path + "'");
+      }
+      int bytes = segment.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes > MAX_SEGMENT_BYTES) {
+        throw new InvalidManifest("file path segment longer than " + MAX_SEGMENT_BYTES
+            + " bytes (" + bytes + "): '" + segment.substring(0, 64) + "...'");
       }
     }
     return path;

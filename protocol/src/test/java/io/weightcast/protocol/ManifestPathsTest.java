@@ -86,9 +86,19 @@ class ManifestPathsTest {
 
   @Test
   void rejectsPathLongerThanTheLimit() {
-    String ok = "p".repeat(Names.MAX_PATH_LENGTH);
+    String ok = ("p".repeat(254) + "/").repeat(4) + "pppp";
+    assertEquals(Names.MAX_PATH_LENGTH, ok.length());
     assertEquals(ok, manifest(tiled(ok, 1)).files().get(0).path());
     assertInvalid(() -> manifest(tiled(ok + "p", 1)), "longer than " + Names.MAX_PATH_LENGTH);
+  }
+
+  /** A name longer than NAME_MAX could never be created on an agent. */
+  @Test
+  void rejectsSegmentLongerThan255BytesOfUtf8() {
+    String ok = "d/" + "\u00e9".repeat(127) + "x";
+    assertEquals(ok, manifest(tiled(ok, 1)).files().get(0).path());
+    assertInvalid(() -> manifest(tiled("d/" + "\u00e9".repeat(128), 1)),
+        "segment longer than 255 bytes (256)");
   }
 
   @Test

@@ -96,6 +96,11 @@ public final class RegistryMetrics {
     watchStreams.decrementAndGet();
   }
 
+  /** WatchVersions streams open now (each holds one heartbeat timer until it closes). */
+  public int openWatchStreams() {
+    return watchStreams.get();
+  }
+
   private long count(NodeProgress.State state) {
     long n = 0;
     for (CommittedVersion v : newest()) {

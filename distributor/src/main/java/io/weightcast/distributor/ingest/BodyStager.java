@@ -5,7 +5,7 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.weightcast.distributor.store.DiskErrors;
+import io.weightcast.protocol.failure.DiskErrors;
 import io.weightcast.protocol.failure.InvalidArgument;
 import io.weightcast.protocol.failure.NoSpace;
 import java.io.IOException;

@@ -19,6 +19,8 @@ import java.util.Map;
  * each chunk. Handlers run on the distributor verticle's context, which owns the table.
  */
 public final class TopologyRoutes {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(TopologyRoutes.class);
   private static final long BODY_LIMIT = 16L * 1024 * 1024;
 
   private final TopologyTable table;
@@ -77,8 +79,12 @@ public final class TopologyRoutes {
     if (source == null || source.isBlank()) {
       throw new InvalidArgument("source must be set");
     }
-    table.reportFailure(location(req), source, Digest.parse(req.getString("chunk")),
-        originUrl.get());
+    NodeLocation reporter = location(req);
+    if (table.reportFailure(reporter, source, Digest.parse(req.getString("chunk")),
+        originUrl.get())) {
+      LOG.warn("quarantined source {}: repeated failures, last reported by {}: {}", source,
+          reporter.nodeId(), req.getString("reason", ""));
+    }
     ctx.response().setStatusCode(204).end();
   }
 
@@ -95,7 +101,8 @@ public final class TopologyRoutes {
     JsonArray out = new JsonArray();
     for (NodeLocation n : table.nodes()) {
       out.add(new JsonObject().put("node", n.nodeId()).put("zone", n.zone())
-          .put("rack", n.rack()).put("serveUrl", n.serveUrl()));
+          .put("rack", n.rack()).put("serveUrl", n.serveUrl())
+          .put("quarantined", !n.serveUrl().isEmpty() && table.quarantined(n.serveUrl())));
     }
     ctx.json(new JsonObject().put("nodes", out));
   }

@@ -43,7 +43,10 @@ public final class TopologyTable {
   private final Map<String, NodeLocation> nodes = new LinkedHashMap<>();
   private final Map<String, String> nodeByUrl = new HashMap<>();
   private final Map<Digest, Set<String>> holders = new HashMap<>();
-  private final Map<String, Deque<Long>> grants = new HashMap<>();
+  /** A crossing granted to {@code node} at {@code at}: live for {@code grantLeaseMs}. */
+  private record Grant(long at, String node) {}
+
+  private final Map<String, Deque<Grant>> grants = new HashMap<>();
   private final Map<String, Deque<Long>> handedOut = new HashMap<>();
   private final Map<String, Deque<Long>> failures = new HashMap<>();
   private final Map<String, Long> quarantinedUntil = new HashMap<>();
@@ -77,6 +80,10 @@ public final class TopologyTable {
       Map<Digest, String> fetchedFrom, boolean full) {
     lastSeen.put(node.nodeId(), clock.getAsLong());
     if (full) {
+      // A restarted node fetches anew: the crossings granted to its previous life would only
+      // make it (and its rack) wait out their lease.
+      grants.values().forEach(q -> q.removeIf(g -> g.node().equals(node.nodeId())));
+      grants.values().removeIf(Deque::isEmpty);
       for (Digest d : heldBy.getOrDefault(node.nodeId(), Set.of())) {
         Set<String> h = holders.get(d);
         if (h != null) {
@@ -116,16 +123,18 @@ public final class TopologyTable {
     String rackKey = "rack:" + chunk.hex() + ":" + requester.rackKey();
     String zoneKey = "zone:" + chunk.hex() + ":" + requester.zone();
     SourceRanker.Ranking r = ranker.rank(requester, candidates,
-        live(grants, rackKey, now, grantLeaseMs), live(grants, zoneKey, now, grantLeaseMs),
+        liveGrants(rackKey, now), liveGrants(zoneKey, now),
         originUrl);
     if (r.waitForRackCopy()) {
       return new Answer(List.of(), true);
     }
     if (r.crossesRack()) {
-      grants.computeIfAbsent(rackKey, k -> new ArrayDeque<>()).add(now);
+      grants.computeIfAbsent(rackKey, k -> new ArrayDeque<>())
+          .add(new Grant(now, requester.nodeId()));
     }
     if (r.crossesZone()) {
-      grants.computeIfAbsent(zoneKey, k -> new ArrayDeque<>()).add(now);
+      grants.computeIfAbsent(zoneKey, k -> new ArrayDeque<>())
+          .add(new Grant(now, requester.nodeId()));
     }
     handedOut.computeIfAbsent(r.sources().get(0), k -> new ArrayDeque<>()).add(now);
     return new Answer(r.sources(), false);
@@ -134,29 +143,54 @@ public final class TopologyTable {
   /**
    * {@code reporter} could not get a good copy of {@code chunk} from {@code sourceUrl}: the
    * crossing granted for that fetch is released (so its rack need not wait out the lease), and a
-   * peer that fails repeatedly is quarantined. The origin is never quarantined.
+   * peer that fails repeatedly is quarantined. The origin is never quarantined. Answers true when
+   * this report put {@code sourceUrl} into quarantine (false when it extends one).
    */
-  public void reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk,
+  public boolean reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk,
       String originUrl) {
-    release("rack:" + chunk.hex() + ":" + reporter.rackKey());
-    release("zone:" + chunk.hex() + ":" + reporter.zone());
+    release("rack:" + chunk.hex() + ":" + reporter.rackKey(), reporter.nodeId());
+    release("zone:" + chunk.hex() + ":" + reporter.zone(), reporter.nodeId());
     if (sourceUrl.equals(originUrl)) {
-      return;
+      return false;
     }
     long now = clock.getAsLong();
     Deque<Long> recent = failures.computeIfAbsent(sourceUrl, k -> new ArrayDeque<>());
     recent.add(now);
     if (live(failures, sourceUrl, now, quarantineMs) >= quarantineAfter) {
+      boolean already = quarantined(sourceUrl, now);
       quarantinedUntil.put(sourceUrl, now + quarantineMs);
       recent.clear();
+      return !already;
+    }
+    return false;
+  }
+
+  /** Releases the oldest grant of {@code grantKey} held by {@code node}, else the oldest one. */
+  private void release(String grantKey, String node) {
+    Deque<Grant> q = grants.get(grantKey);
+    if (q != null) {
+      Grant own = q.stream().filter(g -> g.node().equals(node)).findFirst().orElse(q.peekFirst());
+      q.remove(own);
     }
   }
 
-  private void release(String grantKey) {
-    Deque<Long> q = grants.get(grantKey);
-    if (q != null) {
-      q.pollFirst();
+  /** Unexpired grants of {@code key}; expired ones are dropped. */
+  private int liveGrants(String key, long now) {
+    Deque<Grant> q = grants.get(key);
+    if (q == null) {
+      return 0;
     }
+    q.removeIf(g -> g.at() <= now - grantLeaseMs);
+    if (q.isEmpty()) {
+      grants.remove(key);
+      return 0;
+    }
+    return q.size();
+  }
+
+  /** Whether {@code url} is quarantined now. */
+  public boolean quarantined(String url) {
+    return quarantined(url, clock.getAsLong());
   }
 
   public boolean quarantined(String url, long now) {

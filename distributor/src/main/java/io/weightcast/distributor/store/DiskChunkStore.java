@@ -6,6 +6,7 @@ import io.weightcast.protocol.codec.ChunkCodec;
 import io.weightcast.protocol.codec.Codec;
 import io.weightcast.protocol.codec.ElementWidth;
 import io.weightcast.protocol.failure.DigestMismatch;
+import io.weightcast.protocol.failure.DiskErrors;
 import io.weightcast.protocol.failure.InvalidArgument;
 import io.weightcast.protocol.failure.NoSpace;
 import java.io.IOException;

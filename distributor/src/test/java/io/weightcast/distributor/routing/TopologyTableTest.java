@@ -65,6 +65,15 @@ class TopologyTableTest {
     assertEquals(List.of(ORIGIN), table.sources(b, chunk, ORIGIN).sources());
   }
 
+  /** Found by AgentCrashTest: a node killed mid-fetch waited 10 s after its restart. */
+  @Test
+  void aNodeThatRestartsDropsTheCrossingsGrantedToItsPreviousLife() {
+    assertEquals(List.of(ORIGIN), table.sources(a, chunk, ORIGIN).sources());
+    assertTrue(table.sources(b, chunk, ORIGIN).waitForCopy(), "a's crossing holds r1's budget");
+    table.announce(a, List.of(), Map.of(), true);
+    assertEquals(List.of(ORIGIN), table.sources(a, chunk, ORIGIN).sources());
+  }
+
   @Test
   void aSilentNodeIsNoLongerOffered() {
     table.announce(a, List.of(chunk), Map.of());

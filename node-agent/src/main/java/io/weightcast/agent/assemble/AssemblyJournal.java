@@ -1,6 +1,8 @@
 package io.weightcast.agent.assemble;
 
 import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.failure.DiskErrors;
+import io.weightcast.protocol.failure.NoSpace;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -134,11 +136,6 @@ final class AssemblyJournal implements Closeable {
     flushUpTo(ticket);
   }
 
-  /** Whether an earlier write or force failed; the journal then accepts nothing more. */
-  synchronized boolean failed() {
-    return failure != null;
-  }
-
   Path path() {
     return path;
   }
@@ -182,10 +179,16 @@ final class AssemblyJournal implements Closeable {
       end += writeFully(channel, batch, end);
       channel.force(false);
     } catch (IOException | RuntimeException e) {
+      // A full disk is a typed, reported failure ("no space"), not an anonymous I/O error.
+      RuntimeException noSpace = DiskErrors.isNoSpace(e)
+          ? new NoSpace("no space left on device to journal chunks in " + path, e) : null;
       synchronized (this) {
-        failure = e;
+        failure = noSpace != null ? noSpace : e;
         flushing = false;
         notifyAll();
+      }
+      if (noSpace != null) {
+        throw noSpace;
       }
       throw e;
     }
@@ -196,9 +199,14 @@ final class AssemblyJournal implements Closeable {
     }
   }
 
-  private void checkUsable() throws IOException {
+  /** Throws when the journal accepts nothing more: it failed earlier (same type) or is closed. */
+  synchronized void checkUsable() throws IOException {
+    if (failure instanceof NoSpace) {
+      throw new NoSpace(failure.getMessage() + " (earlier); reopen the assembly", failure);
+    }
     if (failure != null) {
-      throw new IOException("journal " + path + " failed earlier; reopen the assembly", failure);
+      throw new IOException("journal " + path + " failed earlier (" + failure.getMessage()
+          + "); reopen the assembly", failure);
     }
     if (!channel.isOpen()) {
       throw new IOException("journal " + path + " is closed");

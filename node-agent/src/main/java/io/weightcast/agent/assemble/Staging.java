@@ -128,7 +128,7 @@ final class Staging {
     }
     long usable = Files.getFileStore(existing).getUsableSpace();
     if (usable < needed + margin) {
-      throw new NoSpace("not enough disk space for " + m.id() + ": needs " + needed
+      throw new NoSpace("no space for " + m.id() + ": needs " + needed
           + " bytes plus a margin of " + margin + ", but " + existing + " has " + usable
           + " bytes free");
     }

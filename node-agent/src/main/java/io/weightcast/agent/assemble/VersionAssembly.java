@@ -151,9 +151,7 @@ public final class VersionAssembly implements Closeable {
     lock.lock();
     try {
       requireOpen("write a chunk");
-      if (journal.failed()) {
-        throw new IOException("journal of " + manifest.id() + " failed; reopen the assembly");
-      }
+      journal.checkUsable();
       if (!table.tryBegin(at)) {
         return false;
       }

@@ -106,7 +106,11 @@ public final class ChunkFetcher {
     }
     buf.clear().limit((int) frameLength);
     Promise<FetchedChunk> done = Promise.promise();
-    resp.handler(data -> copy(data, buf, resp, done));
+    long[] lastBytesAt = watchForStall(resp, source, digest, done);
+    resp.handler(data -> {
+      lastBytesAt[0] = System.nanoTime();
+      copy(data, buf, resp, done);
+    });
     resp.exceptionHandler(done::tryFail);
     resp.endHandler(v -> {
       if (buf.hasRemaining()) {
@@ -117,6 +121,27 @@ public final class ChunkFetcher {
       }
     });
     return done.future();
+  }
+
+  /**
+   * Fails {@code done} as {@link Unavailable} (and resets the stream) when the body stops: no
+   * bytes for {@code stallMs}. The request's idle timeout does not cover a response body that
+   * started and then stalled (found by MisbehavingPeerTest: such a fetch hung forever), so a
+   * periodic check every {@code stallMs / 4} compares the time of the last bytes received.
+   * Answers that time's holder, for the body handler to update (confined to the context).
+   */
+  private long[] watchForStall(HttpClientResponse resp, String source, Digest digest,
+      Promise<FetchedChunk> done) {
+    long[] lastBytesAt = {System.nanoTime()};
+    long timer = vertx.setPeriodic(Math.max(1, stallMs / 4), t -> {
+      if (System.nanoTime() - lastBytesAt[0] >= stallMs * 1_000_000) {
+        done.tryFail(new Unavailable(source + " stalled: no bytes of chunk " + digest.shortHex()
+            + " for " + stallMs + " ms"));
+        resp.request().reset();
+      }
+    });
+    done.future().onComplete(ar -> vertx.cancelTimer(timer));
+    return lastBytesAt;
   }
 
   private static void copy(Buffer data, ByteBuffer buf, HttpClientResponse resp,

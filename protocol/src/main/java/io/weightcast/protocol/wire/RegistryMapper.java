@@ -44,13 +44,15 @@ public final class RegistryMapper {
       for (io.weightcast.protocol.v1.FileEntry f : p.getFilesList()) {
         List<ChunkSpec> chunks = new ArrayList<>(f.getChunksCount());
         for (io.weightcast.protocol.v1.Chunk c : f.getChunksList()) {
-          chunks.add(new ChunkSpec(chunks.size(), c.getOffset(), c.getLength(),
-              Digest.of(c.getSha256().toByteArray())));
+          String which = " of chunk " + chunks.size() + " of '" + f.getPath() + "'";
+          chunks.add(new ChunkSpec(chunks.size(), signed("offset" + which, c.getOffset()),
+              signed("length" + which, c.getLength()), Digest.of(c.getSha256().toByteArray())));
         }
-        files.add(new FileEntry(f.getPath(), f.getSize(), Digest.of(f.getSha256().toByteArray()),
-            chunks));
+        files.add(new FileEntry(f.getPath(), signed("size of '" + f.getPath() + "'", f.getSize()),
+            Digest.of(f.getSha256().toByteArray()), chunks));
       }
-      return new Manifest(p.getModel(), p.getVersion(), p.getChunkSize(), files);
+      return new Manifest(p.getModel(), p.getVersion(), signed("chunk_size", p.getChunkSize()),
+          files);
     } catch (IllegalArgumentException | InvalidArgument e) {
       throw new InvalidManifest("invalid manifest: " + e.getMessage(), e);
     }
@@ -60,6 +62,18 @@ public final class RegistryMapper {
     return io.weightcast.protocol.v1.CommittedVersion.newBuilder()
         .setManifest(toProto(v.manifest())).setSequence(v.sequence())
         .setManifestDigest(v.manifestDigest().hex()).setCommittedAtMs(v.committedAtMs()).build();
+  }
+
+  /**
+   * A uint64 wire field as a Java long: values of 2^63 and above (negative as a long) are refused
+   * with their unsigned value, rather than read as negative numbers.
+   */
+  private static long signed(String field, long wire) {
+    if (wire < 0) {
+      throw new InvalidManifest(field + " is " + Long.toUnsignedString(wire)
+          + ", beyond the largest size a manifest may state (2^63 - 1)");
+    }
+    return wire;
   }
 
   public static CommittedVersion fromProto(io.weightcast.protocol.v1.CommittedVersion p) {

@@ -16,7 +16,8 @@ package io.weightcast.protocol.wire;
  *   <li>{@code POST /v1/topology/failures}: {@code {"node","source","chunk","reason"}}: a source
  *       failed, stalled or sent bytes that did not verify. Repeated offenders are quarantined.</li>
  *   <li>{@code GET /v1/topology/transfers}, {@code GET /v1/topology/nodes}: the transfer log and
- *       the known nodes, for operators and tests.</li>
+ *       the known nodes (each with {@code quarantined}: skipped as a source after repeated failures),
+ *       for operators and tests.</li>
  * </ul>
  */
 public final class TopologyHttp {

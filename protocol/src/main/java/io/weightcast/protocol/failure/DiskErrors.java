@@ -1,4 +1,4 @@
-package io.weightcast.distributor.store;
+package io.weightcast.protocol.failure;
 
 import java.util.Locale;
 
