@@ -16,7 +16,10 @@ import io.weightcast.protocol.codec.Codec;
 import io.weightcast.protocol.failure.DigestMismatch;
 import io.weightcast.protocol.failure.Unavailable;
 import io.weightcast.protocol.failure.WeightcastFailure;
+import io.vertx.core.streams.ReadStream;
+import io.weightcast.protocol.limits.BandwidthLimiter;
 import io.weightcast.protocol.wire.ChunkHttp;
+import io.weightcast.protocol.wire.Throttle;
 import io.weightcast.protocol.wire.Endpoints;
 import io.weightcast.protocol.wire.Http2Tuning;
 import io.weightcast.protocol.wire.HttpFailures;
@@ -38,8 +41,16 @@ public final class ChunkFetcher {
   private final int streamsPerSource;
   private final long stallMs;
   private final Map<String, HttpClient> clients = new HashMap<>();
+  /** Cap on the bytes received from every source together (0 = unlimited). */
+  private final BandwidthLimiter ingress;
 
   public ChunkFetcher(Vertx vertx, BufferPool pool, int streamsPerSource, long stallMs) {
+    this(vertx, pool, streamsPerSource, stallMs, BandwidthLimiter.UNLIMITED);
+  }
+
+  public ChunkFetcher(Vertx vertx, BufferPool pool, int streamsPerSource, long stallMs,
+      BandwidthLimiter ingress) {
+    this.ingress = ingress;
     this.vertx = vertx;
     this.pool = pool;
     this.streamsPerSource = streamsPerSource;
@@ -96,9 +107,10 @@ public final class ChunkFetcher {
     }
     buf.clear().limit((int) frameLength);
     Promise<FetchedChunk> done = Promise.promise();
-    resp.handler(data -> copy(data, buf, resp, done));
-    resp.exceptionHandler(done::tryFail);
-    resp.endHandler(v -> {
+    ReadStream<Buffer> body = Throttle.of(vertx, resp, ingress);
+    body.handler(data -> copy(data, buf, resp, done));
+    body.exceptionHandler(done::tryFail);
+    body.endHandler(v -> {
       if (buf.hasRemaining()) {
         done.tryFail(new DigestMismatch(source + " ended chunk " + digest.shortHex() + " after "
             + buf.position() + " of " + frameLength + " bytes"));

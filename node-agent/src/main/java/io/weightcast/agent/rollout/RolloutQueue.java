@@ -2,6 +2,7 @@ package io.weightcast.agent.rollout;
 
 import io.vertx.core.Future;
 import io.weightcast.protocol.CommittedVersion;
+import io.weightcast.protocol.failure.UntrustedVersion;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -12,7 +13,8 @@ import java.util.function.LongConsumer;
  * the watch position that is safe to persist: every sequence at or below it has been handled, so a
  * restart replays from there and loses nothing (a replayed, already held version is a no-op).
  * A failed version is retried after {@code retryFailedMs} unless a newer version of its model has
- * been announced meanwhile. Confined to the agent verticle's context.
+ * been announced meanwhile; a version refused as untrusted is not retried (it would be refused
+ * again). Confined to the agent verticle's context.
  */
 public final class RolloutQueue {
   private final RolloutContext ctx;
@@ -61,7 +63,7 @@ public final class RolloutQueue {
     tails.put(model, next.transform(ignored -> Future.succeededFuture()));
     next.onComplete(ar -> {
       handled(v.sequence());
-      if (ar.failed()) {
+      if (ar.failed() && !(ar.cause() instanceof UntrustedVersion)) {
         scheduleRetry(v);
       } else {
         underway.remove(v.sequence());

@@ -6,7 +6,7 @@ package io.weightcast.protocol.failure;
  */
 public abstract sealed class WeightcastFailure extends RuntimeException
     permits DigestMismatch, ChunkNotFound, NoSpace, InvalidManifest, InvalidArgument,
-        InvalidTransition, NotFound, Unavailable {
+        InvalidTransition, NotFound, Unavailable, UntrustedVersion {
 
   private final String code;
   private final boolean retryable;
@@ -37,6 +37,7 @@ public abstract sealed class WeightcastFailure extends RuntimeException
       case InvalidArgument.CODE -> new InvalidArgument(message);
       case InvalidTransition.CODE -> new InvalidTransition(message);
       case NotFound.CODE -> new NotFound(message);
+      case UntrustedVersion.CODE -> new UntrustedVersion(message);
       default -> new Unavailable(message);
     };
   }

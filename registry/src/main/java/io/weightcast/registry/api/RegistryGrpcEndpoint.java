@@ -55,7 +55,8 @@ public final class RegistryGrpcEndpoint extends RegistryService {
   @Override
   public Future<PublishVersionResponse> publishVersion(PublishVersionRequest request) {
     return mapped("PublishVersion", () -> core.publish(RegistryMapper.fromProto(
-            request.getManifest()))
+            request.getManifest()),
+            RegistryMapper.fromProto(request.hasSignature(), request.getSignature()))
         .map(p -> PublishVersionResponse.newBuilder()
             .setVersion(RegistryMapper.toProto(p.version())).setCreated(p.created()).build()));
   }
