@@ -100,6 +100,11 @@ public final class Ed25519Keys {
   public static void write(KeyPair pair, Path prefix) {
     Path priv = prefix.resolveSibling(prefix.getFileName() + ".key");
     Path pub = prefix.resolveSibling(prefix.getFileName() + ".pub");
+    for (Path p : new Path[] {priv, pub}) {
+      if (Files.exists(p)) {
+        throw new IllegalArgumentException("refusing to overwrite the existing key file " + p);
+      }
+    }
     try {
       if (prefix.toAbsolutePath().getParent() != null) {
         Files.createDirectories(prefix.toAbsolutePath().getParent());
