@@ -50,7 +50,8 @@ public final class DistributorVerticle extends VerticleBase {
                 ChunkHttpServer.options(config.host(), config.port()))
             .requestHandler(ChunkHttpServer.router(vertx, store,
                 new DistributorMetrics(store, config.dataDir()), router -> new TopologyRoutes(
-                topology, () -> config.advertisedBaseUrl(actualPort())).mount(router)))
+                topology, () -> config.advertisedBaseUrl(actualPort())).mount(router),
+                config.limits()))
             .listen())
         .onSuccess(listening -> {
           server = listening;
