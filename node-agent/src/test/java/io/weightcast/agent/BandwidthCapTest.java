@@ -1,0 +1,134 @@
+package io.weightcast.agent;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.junit5.VertxExtension;
+import io.weightcast.agent.fetch.BufferPool;
+import io.weightcast.agent.fetch.ChunkFetcher;
+import io.weightcast.agent.serve.AgentChunkServer;
+import io.weightcast.agent.serve.HeldChunks;
+import io.weightcast.distributor.DistributorConfig;
+import io.weightcast.distributor.DistributorLimits;
+import io.weightcast.distributor.DistributorVerticle;
+import io.weightcast.protocol.ChunkSpec;
+import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.Manifest;
+import io.weightcast.protocol.limits.BandwidthLimiter;
+import io.weightcast.protocol.wire.Bounded;
+import io.weightcast.protocol.wire.ChunkApiClient;
+import io.weightcast.registry.testing.ControlPlaneFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The three bandwidth caps, each on a real transfer over loopback for ~12 s, all at once: a
+ * distributor's egress, an agent's egress to peers, an agent's ingress from an uncapped
+ * distributor. Each moves {@code CAP x SECONDS} bytes through 4 concurrent HTTP/2 streams, and the
+ * bytes over the elapsed time must be within 10% of the cap. A behavioural check of the limiter
+ * (too slow fails too), not a benchmark.
+ */
+@ExtendWith(VertxExtension.class)
+class BandwidthCapTest {
+  private static final long CAP = 24L << 20;
+  private static final int SECONDS = 12;
+  private static final int CHUNK = 4 << 20;
+  private static final int CHUNKS = 4;
+  @TempDir Path dir;
+
+  @Test
+  void distributorEgressAgentEgressAndAgentIngressStayWithinTenPercentOfTheirCaps(Vertx vertx)
+      throws Exception {
+    Path file = dir.resolve("w.bin");
+    byte[] data = new byte[CHUNK * CHUNKS];
+    new Random(7).nextBytes(data);
+    Files.write(file, data);
+    List<ChunkSpec> chunks = new ArrayList<>();
+    for (int i = 0; i < CHUNKS; i++) {
+      chunks.add(new ChunkSpec(i, (long) i * CHUNK, CHUNK,
+          Digest.sha256(java.nio.ByteBuffer.wrap(data, i * CHUNK, CHUNK))));
+    }
+    String cappedDistributor = distributor(vertx, "capped", CAP, file, chunks);
+    String openDistributor = distributor(vertx, "open", 0, file, chunks);
+    WorkerExecutor disk = vertx.createSharedWorkerExecutor("bw-test-disk", 2);
+    HeldChunks held = new HeldChunks(dir.resolve("models"));
+    chunks.forEach(c -> held.addStaged(c, file));
+    AgentChunkServer peer = new AgentChunkServer(held, new AgentMetrics(dir, disk),
+        BandwidthLimiter.of(CAP));
+    ControlPlaneFixture.onContext(vertx, () -> peer.listen(vertx, "127.0.0.1", 0)).await();
+    String peerUrl = "http://127.0.0.1:" + peer.actualPort();
+
+    List<ChunkFetcher> fetchers = new ArrayList<>();
+    Future<Double> distributorEgress = measure(vertx, fetchers, cappedDistributor, chunks,
+        BandwidthLimiter.UNLIMITED);
+    Future<Double> agentEgress = measure(vertx, fetchers, peerUrl, chunks,
+        BandwidthLimiter.UNLIMITED);
+    Future<Double> agentIngress = measure(vertx, fetchers, openDistributor, chunks,
+        BandwidthLimiter.of(CAP));
+    try {
+      check("distributor egress", distributorEgress.await());
+      check("agent egress to peers", agentEgress.await());
+      check("agent ingress", agentIngress.await());
+    } finally {
+      ControlPlaneFixture.onContext(vertx, () -> Future.join(fetchers.stream()
+          .map(ChunkFetcher::close).toList()).compose(v -> peer.close())).await();
+      disk.close().await();
+    }
+  }
+
+  private static void check(String what, double bytesPerSecond) {
+    double ratio = bytesPerSecond / CAP;
+    System.out.printf(Locale.ROOT, "%s: %.2f MiB/s against a cap of %d MiB/s (ratio %.3f)%n",
+        what, bytesPerSecond / (1 << 20), CAP >> 20, ratio);
+    assertTrue(ratio > 0.9 && ratio < 1.1, what + " moved " + ratio + " x its cap");
+  }
+
+  /** Fetches CAP x SECONDS bytes from {@code source}, 4 at a time; answers bytes/s. */
+  private static Future<Double> measure(Vertx vertx, List<ChunkFetcher> fetchers, String source,
+      List<ChunkSpec> chunks, BandwidthLimiter ingress) {
+    return ControlPlaneFixture.onContext(vertx, () -> {
+      ChunkFetcher fetcher = new ChunkFetcher(vertx, new BufferPool(4), 4, 10_000, ingress);
+      fetchers.add(fetcher);
+      List<ChunkSpec> plan = new ArrayList<>();
+      for (int i = 0; i < CAP * SECONDS / CHUNK; i++) {
+        plan.add(chunks.get(i % chunks.size()));
+      }
+      AtomicLong bytes = new AtomicLong();
+      long start = System.nanoTime();
+      return Bounded.forEach(plan, 4, c -> fetcher.fetch(source, c.digest(), (int) c.length())
+              .map(f -> {
+                bytes.addAndGet(f.frame().remaining());
+                fetcher.release(f);
+                return null;
+              }))
+          .map(v -> bytes.get() / ((System.nanoTime() - start) / 1e9));
+    });
+  }
+
+  private String distributor(Vertx vertx, String name, long egress, Path file,
+      List<ChunkSpec> chunks) {
+    DistributorVerticle d = new DistributorVerticle(new DistributorConfig(0, "127.0.0.1",
+        dir.resolve(name), null, null, 2, 1,
+        new DistributorLimits(egress, 16, Manifest.MAX_CHUNK_SIZE)));
+    vertx.deployVerticle(d).await();
+    String url = "http://127.0.0.1:" + d.actualPort();
+    ChunkApiClient client = ChunkApiClient.create(vertx, url, 4, 30_000);
+    try {
+      ControlPlaneFixture.onContext(vertx, () -> Bounded.forEach(chunks, 4,
+          c -> client.upload(c.digest(), file, c.offset(), c.length()))).await();
+    } finally {
+      client.close();
+    }
+    return url;
+  }
+}
