@@ -13,11 +13,12 @@ import java.util.function.LongSupplier;
  * long the caller must wait before moving more bytes: {@code max(0, -balance) / rate}. A caller
  * that waits that long before its next read keeps the bytes moved in any interval T at most
  * {@code rate x T + burst}; the burst is {@link #DEFAULT_BURST_SECONDS} of traffic, so over a
- * 10-second window the excess is at most 0.5%.
+ * 10-second window the excess is at most 2%, and a stream that resumes late (a busy event loop,
+ * a slow disk read) can catch up on up to 200 ms of unused allowance instead of losing it.
  */
 public final class BandwidthLimiter {
   /** Burst allowance in seconds of traffic at the cap. */
-  public static final double DEFAULT_BURST_SECONDS = 0.05;
+  public static final double DEFAULT_BURST_SECONDS = 0.2;
   private static final long MIN_BURST = 64 * 1024;
   /** No cap: {@link #consume} always answers 0 and streams are not wrapped at all. */
   public static final BandwidthLimiter UNLIMITED = new BandwidthLimiter(0, System::nanoTime);
