@@ -4,6 +4,7 @@ import io.weightcast.deploy.cli.AgentCommand;
 import io.weightcast.deploy.cli.ControlCommands;
 import io.weightcast.deploy.cli.DemoCommand;
 import io.weightcast.deploy.cli.DistributorCommand;
+import io.weightcast.deploy.cli.KeygenCommand;
 import io.weightcast.deploy.cli.PathCommand;
 import io.weightcast.deploy.cli.PushCommand;
 import io.weightcast.deploy.cli.RegistryCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
     description = "Gets model weights onto fleets of GPU hosts fast, verified and atomically.",
     subcommands = {RegistryCommand.class, DistributorCommand.class, AgentCommand.class,
         PushCommand.class, VersionsCommand.class, StatusCommand.class, WaitCommand.class,
-        PathCommand.class,
+        PathCommand.class, KeygenCommand.class,
         DemoCommand.class, ControlCommands.Pin.class, ControlCommands.Unpin.class,
         ControlCommands.Rollback.class, ControlCommands.Pause.class, ControlCommands.Resume.class})
 public final class WeightcastMain implements Runnable {

@@ -20,13 +20,15 @@ import java.util.Objects;
  *     {@code http://host:actualPort}
  * @param ingestThreads size of the "wc-ingest" worker pool (hashing, zstd, fsync)
  * @param zstdLevel zstd level used once at ingest, in [-7, 22]
+ * @param limits egress cap and upload limits
  */
 public record DistributorConfig(int port, String host, Path dataDir, String registryEndpoint,
-    String advertisedUrl, int ingestThreads, int zstdLevel) {
+    String advertisedUrl, int ingestThreads, int zstdLevel, DistributorLimits limits) {
   public static final int DEFAULT_PORT = 7070;
   public static final int MAX_INGEST_THREADS = 256;
 
   public DistributorConfig {
+    limits = limits == null ? DistributorLimits.DEFAULTS : limits;
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
     }
@@ -47,6 +49,13 @@ public record DistributorConfig(int port, String host, Path dataDir, String regi
           + "], got " + ingestThreads);
     }
     new ChunkCodec(zstdLevel);
+  }
+
+  /** With the default limits. */
+  public DistributorConfig(int port, String host, Path dataDir, String registryEndpoint,
+      String advertisedUrl, int ingestThreads, int zstdLevel) {
+    this(port, host, dataDir, registryEndpoint, advertisedUrl, ingestThreads, zstdLevel,
+        DistributorLimits.DEFAULTS);
   }
 
   /** Defaults for everything but the data directory: all interfaces, port 7070, no registry. */

@@ -64,7 +64,7 @@ public final class DistributorVerticle extends VerticleBase {
             .requestHandler(new AccessGuard("distributor", security.access(),
                 AccessRules.DISTRIBUTOR).wrap(ChunkHttpServer.router(vertx, store,
                 new DistributorMetrics(store, config.dataDir()), router -> new TopologyRoutes(
-                topology, () -> advertised()).mount(router))))
+                topology, () -> advertised()).mount(router), config.limits())))
             .listen())
         .onSuccess(listening -> {
           server = listening;
@@ -74,7 +74,6 @@ public final class DistributorVerticle extends VerticleBase {
         });
   }
 
-  /** The port the server listens on; valid after a successful start (useful with port 0). */
   /** The advertised URL; https when this distributor serves TLS and no URL was configured. */
   private String advertised() {
     String url = config.advertisedBaseUrl(actualPort());
@@ -82,6 +81,7 @@ public final class DistributorVerticle extends VerticleBase {
         ? "https" + url.substring("http".length()) : url;
   }
 
+  /** The port the server listens on; valid after a successful start (useful with port 0). */
   public int actualPort() {
     if (server == null) {
       throw new IllegalStateException("the distributor is not started");

@@ -25,14 +25,16 @@ import java.util.Objects;
  * @param retryFailedMs a failed version is tried again after this long, unless superseded
  * @param advertiseUrl where peers reach this agent's chunk server ("" = derived from host:port)
  * @param handover hand-over to the loader on this host: warm-up, page locking, local API access
+ * @param guards trusted manifest keys and bandwidth caps
  */
 public record AgentConfig(String nodeId, String zone, String rack, String registry, Path dataDir,
     List<String> models, String host, int port, int chunksInFlight, long stallTimeoutMs,
     int maxAttempts, int keepVersions, boolean verifyFiles, long retryFailedMs,
-    String advertiseUrl, HandoverConfig handover) {
+    String advertiseUrl, HandoverConfig handover, GuardConfig guards) {
 
   public AgentConfig {
     handover = handover == null ? HandoverConfig.DEFAULTS : handover;
+    guards = guards == null ? GuardConfig.DEFAULTS : guards;
     if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,128}")) {
       throw new IllegalArgumentException("node id must be 1-128 of [A-Za-z0-9._-]: '" + nodeId
           + "'");
@@ -73,49 +75,55 @@ public record AgentConfig(String nodeId, String zone, String rack, String regist
   public static AgentConfig defaults(String nodeId, String zone, String rack, String registry,
       Path dataDir) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, List.of(), "127.0.0.1", 0, 16,
-        10_000, 5, 2, false, 30_000, "", HandoverConfig.DEFAULTS);
+        10_000, 5, 2, false, 30_000, "", HandoverConfig.DEFAULTS, GuardConfig.DEFAULTS);
   }
 
   public AgentConfig withModels(List<String> m) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, m, host, port, chunksInFlight,
         stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, retryFailedMs, advertiseUrl,
-        handover);
+        handover, guards);
   }
 
   public AgentConfig withServer(String h, int p) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, h, p, chunksInFlight,
         stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, retryFailedMs, advertiseUrl,
-        handover);
+        handover, guards);
   }
 
   public AgentConfig withFetch(int inFlight, long stallMs, int attempts) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, host, port, inFlight,
         stallMs, attempts, keepVersions, verifyFiles, retryFailedMs, advertiseUrl,
-        handover);
+        handover, guards);
   }
 
   public AgentConfig withRetention(int keep, boolean verify) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, host, port,
         chunksInFlight, stallTimeoutMs, maxAttempts, keep, verify, retryFailedMs, advertiseUrl,
-        handover);
+        handover, guards);
   }
 
   public AgentConfig withRetryFailedMs(long ms) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, host, port,
         chunksInFlight, stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, ms, advertiseUrl,
-        handover);
+        handover, guards);
   }
 
   public AgentConfig withAdvertiseUrl(String url) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, host, port,
         chunksInFlight, stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, retryFailedMs,
-        url, handover);
+        url, handover, guards);
   }
 
   public AgentConfig withHandover(HandoverConfig h) {
     return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, host, port,
         chunksInFlight, stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, retryFailedMs,
-        advertiseUrl, h);
+        advertiseUrl, h, guards);
+  }
+
+  public AgentConfig withGuards(GuardConfig g) {
+    return new AgentConfig(nodeId, zone, rack, registry, dataDir, models, host, port,
+        chunksInFlight, stallTimeoutMs, maxAttempts, keepVersions, verifyFiles, retryFailedMs,
+        advertiseUrl, handover, g);
   }
 
   /** Where the agent's own state (watch position, activated sequences, manifests) lives. */

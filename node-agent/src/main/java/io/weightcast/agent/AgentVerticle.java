@@ -10,6 +10,7 @@ import io.weightcast.agent.fetch.BufferPool;
 import io.weightcast.agent.fetch.ChunkFetcher;
 import io.weightcast.agent.fetch.SourceList;
 import io.weightcast.agent.fetch.TopologyClient;
+import io.weightcast.protocol.limits.BandwidthLimiter;
 import io.weightcast.protocol.topology.NodeLocation;
 import io.weightcast.agent.local.LocalApi;
 import io.weightcast.agent.local.LocalEvents;
@@ -89,7 +90,8 @@ public final class AgentVerticle extends VerticleBase {
     TlsOptions.warnIfPlaintext("agent " + config.nodeId(), config.host(), security.tls());
     AgentState state = new AgentState(config.stateDir());
     metrics = new AgentMetrics(config.dataDir(), disk);
-    server = new AgentChunkServer(held, metrics);
+    server = new AgentChunkServer(held, metrics,
+        BandwidthLimiter.of(config.guards().maxEgressBytesPerSec()));
     warmer = new PageCacheWarmer(config.handover().warm(),
         config.handover().lockBudgetBytes());
     local = new LocalStatus(
@@ -110,7 +112,8 @@ public final class AgentVerticle extends VerticleBase {
           });
           registry = RegistryConnection.create(vertx, config.registry(), security.client());
           fetcher = new ChunkFetcher(vertx, new BufferPool(config.chunksInFlight()),
-              config.chunksInFlight(), config.stallTimeoutMs(), security.client());
+              config.chunksInFlight(), config.stallTimeoutMs(), security.client(),
+              BandwidthLimiter.of(config.guards().maxIngressBytesPerSec()));
           reporter = new ProgressReporter(vertx, registry);
           reporter.onStateChange(local::progress);
           sources = new SourceList(vertx, registry, SOURCES_REFRESH_MS);

@@ -6,6 +6,7 @@ import io.vertx.core.WorkerExecutor;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.Manifest;
 import io.weightcast.protocol.NodeProgress;
+import io.weightcast.protocol.signing.ManifestSignature;
 import io.weightcast.protocol.wire.RegistryConnection.Published;
 import io.weightcast.registry.catalog.DistributorLeases;
 import io.weightcast.registry.catalog.VersionCatalog;
@@ -20,7 +21,7 @@ import io.weightcast.registry.watch.Announcer;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -45,7 +46,8 @@ public final class RegistryCore {
   private final EventHub events = new EventHub();
   private ControlService control;
   /** Step (3) of a publish: the local log (single node) or the cluster's replicated log. */
-  private Function<Manifest, Future<Published>> committer = this::commit;
+  private BiFunction<Manifest, Optional<ManifestSignature>, Future<Published>> committer =
+      this::commit;
   /** Where progress reports go: the local tracker, or the cluster's shared progress map. */
   private Consumer<NodeProgress> progressOut = this::applyProgress;
 
@@ -66,20 +68,28 @@ public final class RegistryCore {
   }
 
   public Future<Published> publish(Manifest manifest) {
+    return publish(manifest, Optional.empty());
+  }
+
+  /**
+   * Publishes with the publisher's signature, stored and announced with the version as given
+   * (agents verify it; the registry holds no keys). A repeat keeps the first commit's signature.
+   */
+  public Future<Published> publish(Manifest manifest, Optional<ManifestSignature> signature) {
     return attempt(() -> catalog.existing(manifest))
         .compose(existing -> existing.isPresent()
             ? Future.succeededFuture(new Published(existing.get(), false))
             : chunks.requireAll(manifest).compose(v -> inCommitOrder(
-                () -> committer.apply(manifest))));
+                () -> committer.apply(manifest, signature))));
   }
 
-  private Future<Published> commit(Manifest manifest) {
+  private Future<Published> commit(Manifest manifest, Optional<ManifestSignature> signature) {
     Optional<CommittedVersion> raced = catalog.existing(manifest);
     if (raced.isPresent()) {
       return Future.succeededFuture(new Published(raced.get(), false));
     }
     CommittedVersion version = CommittedVersion.of(manifest, catalog.nextSequence(),
-        System.currentTimeMillis());
+        System.currentTimeMillis(), signature);
     return applyCommitted(version).map(v -> new Published(version, true));
   }
 
@@ -99,7 +109,8 @@ public final class RegistryCore {
    * Clustered mode (registry/.../cluster): commits and progress reports go to the cluster, which
    * applies them back through {@link #applyCommitted} and {@link #rollouts()}.
    */
-  public void replicateWith(Function<Manifest, Future<Published>> clusterCommitter,
+  public void replicateWith(
+      BiFunction<Manifest, Optional<ManifestSignature>, Future<Published>> clusterCommitter,
       Consumer<NodeProgress> clusterProgress) {
     this.committer = clusterCommitter;
     this.progressOut = clusterProgress;

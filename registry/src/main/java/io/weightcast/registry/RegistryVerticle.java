@@ -63,7 +63,7 @@ public final class RegistryVerticle extends VerticleBase {
         .compose(opened -> {
           GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
               .setMaxMessageSize(RegistryConnection.MAX_MESSAGE_BYTES));
-          new RegistryGrpcEndpoint(vertx, core).bind(grpc);
+          new RegistryGrpcEndpoint(vertx, core, config.limits()).bind(grpc);
           Router rest = new RegistryRoutes(core).router(vertx);
           TlsOptions.warnIfPlaintext("registry", config.host(), security.tls());
           AccessGuard guard = new AccessGuard("registry", security.access(),

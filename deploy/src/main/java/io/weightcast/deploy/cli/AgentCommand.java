@@ -2,7 +2,10 @@ package io.weightcast.deploy.cli;
 
 import io.weightcast.agent.AgentConfig;
 import io.weightcast.agent.AgentVerticle;
+import io.weightcast.agent.GuardConfig;
 import io.weightcast.agent.HandoverConfig;
+import io.weightcast.protocol.limits.Bandwidth;
+import io.weightcast.protocol.signing.TrustedKeys;
 import io.weightcast.protocol.wire.Sizes;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,6 +62,15 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--lock-budget", defaultValue = "0", description = "Bytes of active versions to lock in memory (mlock), e.g. 8GiB; 0 = none (default ${DEFAULT-VALUE}).")
   String lockBudget;
 
+  @Option(names = "--trusted-key", paramLabel = "FILE", description = "Ed25519 public key (PEM X.509) of a trusted publisher; repeatable. When set, versions that are unsigned or not signed by one of these keys are refused before any fetch (default: accept every version).")
+  List<Path> trustedKeys;
+
+  @Option(names = "--max-egress", defaultValue = "off", description = "Cap on bytes served to peers, all streams together, e.g. 100MB/s (binary units; default ${DEFAULT-VALUE}).")
+  String maxEgress;
+
+  @Option(names = "--max-ingress", defaultValue = "off", description = "Cap on bytes fetched from any source, all streams together, e.g. 200MB/s (default ${DEFAULT-VALUE}).")
+  String maxIngress;
+
   @Option(names = "--local-api-remote", description = "Serve /v1/local/* to non-loopback clients too (default: loopback only, others get 403).")
   boolean localApiRemote;
 
@@ -73,7 +85,10 @@ public final class AgentCommand implements Callable<Integer> {
           .withModels(models).withServer(host, port).withFetch(inFlight, stallMs, 5)
           .withRetention(keep, verifyFiles).withAdvertiseUrl(advertise)
           .withHandover(new HandoverConfig(onOff("--warm", warm), Sizes.parse(lockBudget),
-              localApiRemote));
+              localApiRemote))
+          .withGuards(new GuardConfig(trustedKeys == null ? TrustedKeys.NONE
+              : TrustedKeys.fromFiles(trustedKeys), Bandwidth.parse(maxEgress),
+              Bandwidth.parse(maxIngress)));
       return Servers.runUntilStopped(CliSupport.newServerVertx(), new AgentVerticle(config,
           security.security()));
     });

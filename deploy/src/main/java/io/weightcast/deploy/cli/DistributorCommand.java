@@ -1,7 +1,10 @@
 package io.weightcast.deploy.cli;
 
 import io.weightcast.distributor.DistributorConfig;
+import io.weightcast.distributor.DistributorLimits;
 import io.weightcast.distributor.DistributorVerticle;
+import io.weightcast.protocol.limits.Bandwidth;
+import io.weightcast.protocol.wire.Sizes;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +36,15 @@ public final class DistributorCommand implements Callable<Integer> {
   @Option(names = "--zstd-level", defaultValue = "1", description = "zstd level for stored chunks (default ${DEFAULT-VALUE}).")
   int zstdLevel;
 
+  @Option(names = "--max-egress", defaultValue = "off", description = "Cap on chunk bytes served, all streams together, e.g. 1GB/s (binary units; default ${DEFAULT-VALUE}).")
+  String maxEgress;
+
+  @Option(names = "--max-uploads-per-client", defaultValue = "256", description = "Uploads one client address may have in flight; more get 429 (default ${DEFAULT-VALUE}).")
+  int maxUploadsPerClient;
+
+  @Option(names = "--max-chunk-size", defaultValue = "256MiB", description = "Largest chunk upload accepted; larger get 413 (default ${DEFAULT-VALUE}).")
+  String maxChunkSize;
+
   /** Joining makes it a member (the registries share its lease); the topology stays its own. */
   @Mixin
   ClusterOptions cluster;
@@ -50,7 +62,9 @@ public final class DistributorCommand implements Callable<Integer> {
       var joining = cluster.config();
       return Servers.runUntilStopped(joining.isEmpty() ? CliSupport.newServerVertx()
           : ClusterOptions.join(joining.get()).vertx(), new DistributorVerticle(
-          new DistributorConfig(port, host, data, registry, url, threads, zstdLevel),
+          new DistributorConfig(port, host, data, registry, url, threads, zstdLevel,
+              new DistributorLimits(Bandwidth.parse(maxEgress), maxUploadsPerClient,
+                  Sizes.parse(maxChunkSize))),
           security.security()));
     });
   }

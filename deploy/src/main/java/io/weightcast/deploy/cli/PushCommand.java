@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.weightcast.deploy.push.Pusher;
 import io.weightcast.protocol.Chunker;
 import io.weightcast.protocol.Manifest;
+import io.weightcast.protocol.signing.ManifestSigner;
 import io.weightcast.protocol.wire.Sizes;
 import java.nio.file.Path;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,13 +46,16 @@ public final class PushCommand implements Callable<Integer> {
   /** TLS, authorization and token flags (SECURITY.md). */
   @picocli.CommandLine.Mixin
   SecurityOptions security;
+  @Option(names = "--sign", paramLabel = "KEY", description = "Sign the manifest digest with this Ed25519 private key (PEM PKCS#8, e.g. from 'weightcast keygen' or 'openssl genpkey -algorithm ed25519').")
+  Path signingKey;
 
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
       Pusher.Options options = new Pusher.Options(dir, model, version, Sizes.parse(chunkSize),
           streams, registry, distributor,
-          fixedChunks ? Chunker.Mode.FIXED : Chunker.Mode.TENSORS);
+          fixedChunks ? Chunker.Mode.FIXED : Chunker.Mode.TENSORS,
+          signingKey == null ? null : ManifestSigner.fromFile(signingKey));
       io.weightcast.protocol.security.ClientSecurity client = security.client();
       Vertx vertx = CliSupport.newVertx();
       List<ConsoleProgress> bars = new CopyOnWriteArrayList<>();
@@ -99,6 +103,8 @@ public final class PushCommand implements Callable<Integer> {
             + Sizes.format(r.bytesReused()) + " reused from chunks the distributor already holds";
     return (r.created() ? "published " : "already published ") + m.id() + " (sequence "
         + r.version().sequence() + ", manifest " + r.version().manifestDigest().hex() + ", "
-        + m.files().size() + " files, " + Sizes.format(m.totalBytes()) + "); " + uploaded;
+        + m.files().size() + " files, " + Sizes.format(m.totalBytes())
+        + r.version().signature().map(s -> ", signed by key " + s.keyId()).orElse("") + "); "
+        + uploaded;
   }
 }

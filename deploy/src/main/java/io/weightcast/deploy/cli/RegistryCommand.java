@@ -1,7 +1,9 @@
 package io.weightcast.deploy.cli;
 
 import io.weightcast.registry.RegistryConfig;
+import io.weightcast.protocol.wire.Sizes;
 import io.weightcast.registry.RegistryVerticle;
+import io.weightcast.registry.limits.PublishLimits;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import io.weightcast.registry.cluster.RegistryCluster;
@@ -29,10 +31,23 @@ public final class RegistryCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   SecurityOptions security;
 
+  @Option(names = "--max-manifest-bytes", defaultValue = "32MiB", description = "Largest manifest message one publish may send (default ${DEFAULT-VALUE}).")
+  String maxManifestBytes;
+
+  @Option(names = "--max-files", defaultValue = "100000", description = "Most files in one version (default ${DEFAULT-VALUE}).")
+  int maxFiles;
+
+  @Option(names = "--max-path-length", defaultValue = "1024", description = "Longest file path, in characters (default ${DEFAULT-VALUE}).")
+  int maxPathLength;
+
+  @Option(names = "--max-chunk-size", defaultValue = "256MiB", description = "Largest chunk a manifest may name (default ${DEFAULT-VALUE}).")
+  String maxChunkSize;
+
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
-      RegistryConfig config = new RegistryConfig(host, port, data);
+      RegistryConfig config = new RegistryConfig(host, port, data, new PublishLimits(
+          Sizes.parse(maxManifestBytes), maxFiles, maxPathLength, Sizes.parse(maxChunkSize)));
       var joining = cluster.config();
       if (joining.isEmpty()) {
         return Servers.runUntilStopped(CliSupport.newServerVertx(), new RegistryVerticle(config, null,

@@ -10,6 +10,8 @@ import io.weightcast.protocol.FileEntry;
 import io.weightcast.protocol.Manifest;
 import io.weightcast.protocol.ModelDirectory;
 import io.weightcast.protocol.safetensors.SafetensorsLayout;
+import io.weightcast.protocol.signing.ManifestSignature;
+import io.weightcast.protocol.signing.ManifestSigner;
 import io.weightcast.protocol.safetensors.SafetensorsParser;
 import io.weightcast.protocol.wire.Bounded;
 import io.weightcast.protocol.wire.ChunkApiClient;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,9 +35,12 @@ import java.util.function.LongConsumer;
  * Call {@link #push} from a Vert.x context.
  */
 public final class Pusher {
-  /** What to push and where. */
+  /**
+   * What to push and where; {@code signer}, when not null, signs the manifest digest and the
+   * signature is published with the version.
+   */
   public record Options(Path dir, String model, String version, long chunkSize, int streams,
-      String registry, String distributor, Chunker.Mode chunking) {
+      String registry, String distributor, Chunker.Mode chunking, ManifestSigner signer) {
     public Options {
       Objects.requireNonNull(dir, "dir");
       Objects.requireNonNull(chunking, "chunking");
@@ -45,7 +51,13 @@ public final class Pusher {
       }
     }
 
-    /** Tensor-aware chunking ({@link Chunker.Mode#TENSORS}). */
+    /** Unsigned. */
+    public Options(Path dir, String model, String version, long chunkSize, int streams,
+        String registry, String distributor, Chunker.Mode chunking) {
+      this(dir, model, version, chunkSize, streams, registry, distributor, chunking, null);
+    }
+
+    /** Tensor-aware chunking ({@link Chunker.Mode#TENSORS}), unsigned. */
     public Options(Path dir, String model, String version, long chunkSize, int streams,
         String registry, String distributor) {
       this(dir, model, version, chunkSize, streams, registry, distributor, Chunker.Mode.TENSORS);
@@ -106,10 +118,30 @@ public final class Pusher {
               120_000, security);
           RegistryConnection registry = RegistryConnection.create(vertx, o.registry(), security);
           return upload(hashed, chunks, o.streams(), listener)
-              .compose(up -> registry.publish(manifest).map(p -> new Result(p.version(),
-                  p.created(), up.distinct, up.chunks, up.bytes, up.reused, hashed.warnings())))
+              .compose(up -> registry.publish(manifest, signature(o, manifest)).map(p ->
+                  new Result(p.version(), p.created(), up.distinct, up.chunks, up.bytes,
+                      up.reused, signatureWarnings(o, p.version(), hashed.warnings()))))
               .eventually(() -> Future.join(chunks.closeAsync(), registry.closeAsync()));
         });
+  }
+
+  private static Optional<ManifestSignature> signature(Options o, Manifest manifest) {
+    return o.signer() == null ? Optional.empty()
+        : Optional.of(o.signer().sign(manifest.digest()));
+  }
+
+  /** A repeat publish keeps the registry's first signature: say so when it is not ours. */
+  private static List<String> signatureWarnings(Options o, CommittedVersion committed,
+      List<String> warnings) {
+    Optional<String> held = committed.signature().map(ManifestSignature::keyId);
+    if (o.signer() == null || held.equals(Optional.of(o.signer().keyId()))) {
+      return warnings;
+    }
+    List<String> out = new ArrayList<>(warnings);
+    out.add(committed.manifest().id() + " was already published "
+        + held.map(k -> "signed by key " + k).orElse("unsigned")
+        + "; the registry keeps that, not this push's signature by key " + o.signer().keyId());
+    return out;
   }
 
   /**

@@ -28,17 +28,43 @@ import java.util.Optional;
 public final class UploadHandler {
   private final ChunkStoreWorker store;
   private final FileSystem fs;
+  private final long maxChunkBytes;
+  private final UploadSlots slots;
 
   public UploadHandler(ChunkStoreWorker store, FileSystem fs) {
-    this.store = store;
-    this.fs = fs;
+    this(store, fs, io.weightcast.distributor.DistributorLimits.DEFAULTS);
   }
 
+  public UploadHandler(ChunkStoreWorker store, FileSystem fs,
+      io.weightcast.distributor.DistributorLimits limits) {
+    this.store = store;
+    this.fs = fs;
+    this.maxChunkBytes = limits.maxChunkBytes();
+    this.slots = new UploadSlots(limits.maxUploadsPerClient());
+  }
+
+  /** Holds one of the client's upload slots (429 when none is free) for the whole upload. */
   public Future<Void> handle(RoutingContext ctx) {
+    String client = ctx.request().remoteAddress() == null ? "unknown"
+        : ctx.request().remoteAddress().hostAddress();
+    slots.acquire(client);
+    Future<Void> upload;
+    try {
+      upload = upload(ctx);
+    } catch (RuntimeException e) {
+      upload = Future.failedFuture(e);
+    }
+    return upload.eventually(() -> {
+      slots.release(client);
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> upload(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     request.pause();
     Digest digest = Digest.parse(ctx.pathParam("sha256"));
-    long length = declaredLength(request);
+    long length = declaredLength(request, maxChunkBytes);
     Optional<ElementWidth> hint = elementWidth(request);
     if (store.contains(digest)) {
       return drain(request).compose(v -> answer(ctx, digest, IngestResult.ALREADY_PRESENT));
@@ -51,6 +77,11 @@ public final class UploadHandler {
 
   /** Content-Length, required, in [1, {@link Manifest#MAX_CHUNK_SIZE}] (chunks are never empty). */
   static long declaredLength(HttpServerRequest request) {
+    return declaredLength(request, Manifest.MAX_CHUNK_SIZE);
+  }
+
+  /** Content-Length, required, in [1, {@code max}]; above it, 413. */
+  static long declaredLength(HttpServerRequest request, long max) {
     String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (header == null) {
       throw new InvalidArgument("PUT of a chunk needs a Content-Length");
@@ -64,9 +95,9 @@ public final class UploadHandler {
     if (length < 1) {
       throw new InvalidArgument("a chunk has at least 1 byte, Content-Length is " + length);
     }
-    if (length > Manifest.MAX_CHUNK_SIZE) {
-      throw new PayloadTooLarge("a chunk is at most " + Manifest.MAX_CHUNK_SIZE
-          + " bytes, Content-Length is " + length);
+    if (length > max) {
+      throw new PayloadTooLarge("a chunk is at most " + max
+          + " bytes here (distributor --max-chunk-size), Content-Length is " + length);
     }
     return length;
   }

@@ -10,7 +10,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.weightcast.distributor.DistributorLimits;
 import io.weightcast.distributor.DistributorMetrics;
+import io.weightcast.protocol.limits.BandwidthLimiter;
 import io.weightcast.distributor.ingest.MissingHandler;
 import io.weightcast.distributor.ingest.UploadHandler;
 import io.weightcast.distributor.store.ChunkStoreWorker;
@@ -38,10 +40,17 @@ public final class ChunkHttpServer {
    */
   public static Router router(Vertx vertx, ChunkStoreWorker store, DistributorMetrics metrics,
       java.util.function.Consumer<Router> extra) {
+    return router(vertx, store, metrics, extra, DistributorLimits.DEFAULTS);
+  }
+
+  /** Like the above, with the distributor's egress cap and upload limits. */
+  public static Router router(Vertx vertx, ChunkStoreWorker store, DistributorMetrics metrics,
+      java.util.function.Consumer<Router> extra, DistributorLimits limits) {
     Router router = Router.router(vertx);
     extra.accept(router);
-    ChunkReadHandler read = new ChunkReadHandler(store, vertx.fileSystem());
-    UploadHandler upload = new UploadHandler(store, vertx.fileSystem());
+    ChunkReadHandler read = new ChunkReadHandler(store, vertx.fileSystem(),
+        BandwidthLimiter.of(limits.maxEgressBytesPerSec()));
+    UploadHandler upload = new UploadHandler(store, vertx.fileSystem(), limits);
     MissingHandler missing = new MissingHandler(store);
 
     router.post(ChunkHttp.MISSING_PATH)

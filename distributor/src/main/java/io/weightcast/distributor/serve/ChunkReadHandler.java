@@ -9,6 +9,7 @@ import io.weightcast.distributor.store.ChunkStoreWorker;
 import io.weightcast.distributor.store.StoredChunk;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.failure.ChunkNotFound;
+import io.weightcast.protocol.limits.BandwidthLimiter;
 import io.weightcast.protocol.wire.ChunkHttp;
 import io.weightcast.protocol.wire.FileBodies;
 import io.vertx.core.file.FileSystem;
@@ -22,10 +23,17 @@ import java.util.Optional;
 public final class ChunkReadHandler {
   private final ChunkStoreWorker store;
   private final FileSystem fs;
+  /** Cap on the bytes this distributor serves, all streams together. */
+  private final BandwidthLimiter egress;
 
   public ChunkReadHandler(ChunkStoreWorker store, FileSystem fs) {
+    this(store, fs, BandwidthLimiter.UNLIMITED);
+  }
+
+  public ChunkReadHandler(ChunkStoreWorker store, FileSystem fs, BandwidthLimiter egress) {
     this.store = store;
     this.fs = fs;
+    this.egress = egress;
   }
 
   public Future<Void> handle(RoutingContext ctx) {
@@ -43,12 +51,12 @@ public final class ChunkReadHandler {
     String path = chunk.path().toString();
     if (range.isEmpty()) {
       return FileBodies.send(fs, response.setStatusCode(200), ctx.request().version(), path, 0,
-          chunk.frameLength());
+          chunk.frameLength(), egress);
     }
     ByteRange r = range.get();
     return FileBodies.send(fs, response.setStatusCode(206)
         .putHeader(HttpHeaders.CONTENT_RANGE, r.contentRange()), ctx.request().version(), path,
-        r.start(), r.length());
+        r.start(), r.length(), egress);
   }
 
   private static void writeHeaders(HttpServerResponse response, Digest digest, StoredChunk chunk) {

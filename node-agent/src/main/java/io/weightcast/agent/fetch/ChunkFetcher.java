@@ -17,7 +17,10 @@ import io.weightcast.protocol.failure.DigestMismatch;
 import io.weightcast.protocol.failure.Unavailable;
 import io.weightcast.protocol.failure.WeightcastFailure;
 import io.weightcast.protocol.security.ClientSecurity;
+import io.vertx.core.streams.ReadStream;
+import io.weightcast.protocol.limits.BandwidthLimiter;
 import io.weightcast.protocol.wire.ChunkHttp;
+import io.weightcast.protocol.wire.Throttle;
 import io.weightcast.protocol.wire.Endpoints;
 import io.weightcast.protocol.wire.Http2Tuning;
 import io.weightcast.protocol.wire.HttpFailures;
@@ -39,17 +42,24 @@ public final class ChunkFetcher {
   private final int streamsPerSource;
   private final long stallMs;
   private final Map<String, HttpClient> clients = new HashMap<>();
+  /** Cap on the bytes received from every source together (0 = unlimited). */
+  private final BandwidthLimiter ingress;
 
   private final ClientSecurity security;
 
   public ChunkFetcher(Vertx vertx, BufferPool pool, int streamsPerSource, long stallMs) {
-    this(vertx, pool, streamsPerSource, stallMs, ClientSecurity.PLAINTEXT);
+    this(vertx, pool, streamsPerSource, stallMs, ClientSecurity.PLAINTEXT,
+        BandwidthLimiter.UNLIMITED);
   }
 
-  /** {@code security}: trust, client certificate and token for https sources. */
+  /**
+   * {@code security}: trust, client certificate and token for https sources; {@code ingress}: the
+   * cap on bytes received from every source together.
+   */
   public ChunkFetcher(Vertx vertx, BufferPool pool, int streamsPerSource, long stallMs,
-      ClientSecurity security) {
+      ClientSecurity security, BandwidthLimiter ingress) {
     this.security = security;
+    this.ingress = ingress;
     this.vertx = vertx;
     this.pool = pool;
     this.streamsPerSource = streamsPerSource;
@@ -107,12 +117,13 @@ public final class ChunkFetcher {
     buf.clear().limit((int) frameLength);
     Promise<FetchedChunk> done = Promise.promise();
     long[] lastBytesAt = watchForStall(resp, source, digest, done);
-    resp.handler(data -> {
+    ReadStream<Buffer> body = Throttle.of(vertx, resp, ingress);
+    body.handler(data -> {
       lastBytesAt[0] = System.nanoTime();
       copy(data, buf, resp, done);
     });
-    resp.exceptionHandler(done::tryFail);
-    resp.endHandler(v -> {
+    body.exceptionHandler(done::tryFail);
+    body.endHandler(v -> {
       if (buf.hasRemaining()) {
         done.tryFail(new DigestMismatch(source + " ended chunk " + digest.shortHex() + " after "
             + buf.position() + " of " + frameLength + " bytes"));

@@ -3,6 +3,7 @@ package io.weightcast.agent.rollout;
 import io.vertx.core.Future;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.ModelPolicy;
+import io.weightcast.protocol.failure.UntrustedVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * the watch position that is safe to persist: every sequence at or below it has been handled, so a
  * restart replays from there and loses nothing (a replayed, already held version is a no-op).
  * A failed version is retried after {@code retryFailedMs} unless a newer version of its model has
- * been announced meanwhile.
+ * been announced meanwhile; a version refused as untrusted is not retried (it would be refused
+ * again).
  *
  * <p>Superseded versions are skipped, so a fresh node replaying a model's history fetches what it
  * will run, not every version ever published. The registry follows every replay and every new
@@ -111,7 +113,7 @@ public final class RolloutQueue {
     tails.put(model, next.transform(ignored -> Future.succeededFuture()));
     next.onComplete(ar -> {
       handled(v.sequence());
-      if (ar.failed()) {
+      if (ar.failed() && !(ar.cause() instanceof UntrustedVersion)) {
         scheduleRetry(v);
       } else {
         underway.remove(v.sequence());

@@ -18,7 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings one version onto this node. Steps: (1) open the assembly on the disk pool (free-space
+ * Brings one version onto this node. Steps: (0) with trusted keys configured, refuse a version
+ * whose signature is missing, untrusted or does not verify ({@code TrustedKeys#check}), before
+ * any byte is fetched or written: it is reported FAILED with the reason and {@code current} stays;
+ * (1) open the assembly on the disk pool (free-space
  * check, preallocation, journal replay after a crash); (2) fetch every missing chunk, at most
  * {@code chunksInFlight} at once, decode + verify + write + journal each on the disk pool,
  * retrying a failed chunk from the next source with backoff 250 ms x 2^attempt; (3) finish: force,
@@ -57,9 +60,11 @@ public final class VersionRollout {
 
   /** Runs the rollout; the future fails (after reporting FAILED) with the reason. */
   public Future<Void> run() {
-    report(State.FETCHING);
-    return ctx.disk().executeBlocking(() -> VersionAssembly.open(ctx.config().dataDir(), manifest,
-            AssemblyConfig.DEFAULTS), false)
+    return trusted().compose(ok -> {
+          report(State.FETCHING);
+          return ctx.disk().executeBlocking(() -> VersionAssembly.open(ctx.config().dataDir(),
+              manifest, AssemblyConfig.DEFAULTS), false);
+        })
         .compose(a -> {
           assembly = a;
           transfer = new ChunkTransfer(ctx, a, this::written);
@@ -90,6 +95,17 @@ public final class VersionRollout {
           report(State.FAILED);
         })
         .eventually(this::closeAssembly);
+  }
+
+  /** Step (0): hashes the manifest text and checks Ed25519 over it, on the disk pool. */
+  private Future<Void> trusted() {
+    if (!ctx.config().guards().trustedKeys().enforced()) {
+      return Future.succeededFuture();
+    }
+    return ctx.disk().executeBlocking(() -> {
+      ctx.config().guards().trustedKeys().check(version);
+      return null;
+    }, false);
   }
 
   private Future<Void> fetchAll(List<ChunkLocation> missing) {

@@ -11,6 +11,7 @@ import io.weightcast.agent.AgentMetrics;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.codec.Codec;
 import io.weightcast.protocol.failure.InvalidArgument;
+import io.weightcast.protocol.limits.BandwidthLimiter;
 import io.weightcast.protocol.security.AccessGuard;
 import io.weightcast.protocol.security.AccessRules;
 import io.weightcast.protocol.security.Security;
@@ -28,10 +29,17 @@ public final class AgentChunkServer {
   private final HeldChunks held;
   private final AgentMetrics metrics;
   private HttpServer server;
+  /** Cap on the bytes served to peers, all streams together. */
+  private final BandwidthLimiter egress;
 
   public AgentChunkServer(HeldChunks held, AgentMetrics metrics) {
+    this(held, metrics, BandwidthLimiter.UNLIMITED);
+  }
+
+  public AgentChunkServer(HeldChunks held, AgentMetrics metrics, BandwidthLimiter egress) {
     this.held = held;
     this.metrics = metrics;
+    this.egress = egress;
   }
 
   public Future<HttpServer> listen(Vertx vertx, String host, int port) {
@@ -90,7 +98,7 @@ public final class AgentChunkServer {
         .putHeader("etag", "\"" + digest.hex() + "\"");
     if (body) {
       FileBodies.send(ctx.vertx().fileSystem(), resp, ctx.request().version(),
-          at.file().toString(), at.offset(), at.length())
+          at.file().toString(), at.offset(), at.length(), egress)
           .onSuccess(v -> metrics.served(at.length()))
           .onFailure(e -> {
             if (!resp.headWritten()) {

@@ -6,7 +6,8 @@ package io.weightcast.protocol.failure;
  */
 public abstract sealed class WeightcastFailure extends RuntimeException
     permits DigestMismatch, ChunkNotFound, NoSpace, InvalidManifest, InvalidArgument,
-        InvalidTransition, NotFound, Unavailable, AccessDenied {
+        InvalidTransition, NotFound, Unavailable, AccessDenied, UntrustedVersion, LimitExceeded,
+        TooManyRequests {
 
   private final String code;
   private final boolean retryable;
@@ -38,6 +39,9 @@ public abstract sealed class WeightcastFailure extends RuntimeException
       case InvalidTransition.CODE -> new InvalidTransition(message);
       case NotFound.CODE -> new NotFound(message);
       case AccessDenied.UNAUTHENTICATED, AccessDenied.FORBIDDEN -> new AccessDenied(code, message);
+      case UntrustedVersion.CODE -> new UntrustedVersion(message);
+      case LimitExceeded.CODE -> new LimitExceeded(message);
+      case TooManyRequests.CODE -> new TooManyRequests(message);
       default -> new Unavailable(message);
     };
   }

@@ -5,6 +5,7 @@ import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.weightcast.protocol.limits.BandwidthLimiter;
 
 /**
  * Sends a byte range of a file as a response body. HTTP/1.1 uses {@code sendFile} (sendfile(2),
@@ -20,13 +21,20 @@ public final class FileBodies {
 
   public static Future<Void> send(FileSystem fs, HttpServerResponse response, HttpVersion version,
       String path, long offset, long length) {
-    if (version != HttpVersion.HTTP_2) {
+    return send(fs, response, version, path, offset, length, BandwidthLimiter.UNLIMITED);
+  }
+
+  /** Like the above, held to {@code egress} (a capped body is always piped: sendfile can't be). */
+  public static Future<Void> send(FileSystem fs, HttpServerResponse response, HttpVersion version,
+      String path, long offset, long length, BandwidthLimiter egress) {
+    if (version != HttpVersion.HTTP_2 && egress.unlimited()) {
       return response.sendFile(path, offset, length);
     }
     response.putHeader("content-length", Long.toString(length));
     return fs.open(path, new OpenOptions().setRead(true).setWrite(false)).compose(file -> {
       file.setReadPos(offset).setReadLength(length).setReadBufferSize(READ_BUFFER);
-      return file.pipeTo(response).eventually(file::close);
+      return Throttle.of(io.vertx.core.Vertx.currentContext().owner(), file, egress)
+          .pipeTo(response).eventually(file::close);
     });
   }
 }

@@ -28,7 +28,9 @@ public final class GrpcFailures {
         case NotFound.CODE -> GrpcStatus.NOT_FOUND;
         case ChunkNotFound.CODE -> GrpcStatus.FAILED_PRECONDITION;
         case DigestMismatch.CODE -> GrpcStatus.DATA_LOSS;
-        case NoSpace.CODE -> GrpcStatus.RESOURCE_EXHAUSTED;
+        case NoSpace.CODE, io.weightcast.protocol.failure.LimitExceeded.CODE,
+            io.weightcast.protocol.failure.TooManyRequests.CODE -> GrpcStatus.RESOURCE_EXHAUSTED;
+        case io.weightcast.protocol.failure.UntrustedVersion.CODE -> GrpcStatus.PERMISSION_DENIED;
         case Unavailable.CODE -> GrpcStatus.UNAVAILABLE;
         case io.weightcast.protocol.failure.AccessDenied.UNAUTHENTICATED -> GrpcStatus.UNAUTHENTICATED;
         case io.weightcast.protocol.failure.AccessDenied.FORBIDDEN -> GrpcStatus.PERMISSION_DENIED;

@@ -24,6 +24,9 @@ public final class HttpFailures {
       case io.weightcast.protocol.failure.InvalidTransition.CODE -> 409;
       case io.weightcast.protocol.failure.DigestMismatch.CODE -> 422;
       case io.weightcast.protocol.failure.NoSpace.CODE -> 507;
+      case io.weightcast.protocol.failure.LimitExceeded.CODE -> 413;
+      case io.weightcast.protocol.failure.TooManyRequests.CODE -> 429;
+      case io.weightcast.protocol.failure.UntrustedVersion.CODE -> 403;
       case Unavailable.CODE -> 503;
       case io.weightcast.protocol.failure.AccessDenied.UNAUTHENTICATED -> 401;
       case io.weightcast.protocol.failure.AccessDenied.FORBIDDEN -> 403;

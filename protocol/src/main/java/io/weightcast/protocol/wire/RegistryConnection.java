@@ -111,8 +111,16 @@ public final class RegistryConnection implements AutoCloseable {
   }
 
   public Future<Published> publish(Manifest manifest) {
-    return unary(RegistryGrpcClient.PublishVersion,
-        PublishVersionRequest.newBuilder().setManifest(RegistryMapper.toProto(manifest)).build())
+    return publish(manifest, java.util.Optional.empty());
+  }
+
+  /** Publishes with the publisher's signature over the manifest digest (when present). */
+  public Future<Published> publish(Manifest manifest,
+      java.util.Optional<io.weightcast.protocol.signing.ManifestSignature> signature) {
+    PublishVersionRequest.Builder b = PublishVersionRequest.newBuilder()
+        .setManifest(RegistryMapper.toProto(manifest));
+    signature.ifPresent(s -> b.setSignature(RegistryMapper.toProto(s)));
+    return unary(RegistryGrpcClient.PublishVersion, b.build())
         .map(r -> new Published(RegistryMapper.fromProto(r.getVersion()), r.getCreated()));
   }
 

@@ -10,10 +10,12 @@ import io.weightcast.protocol.ModelPolicy;
 import io.weightcast.protocol.NodeProgress;
 import io.weightcast.protocol.failure.InvalidArgument;
 import io.weightcast.protocol.failure.InvalidManifest;
+import io.weightcast.protocol.signing.ManifestSignature;
 import io.weightcast.protocol.v1.NodeVersionState;
 import io.weightcast.protocol.v1.ReportProgressRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one place where weightcast.v1 protobuf messages become domain records and back. Decoding
@@ -59,9 +61,30 @@ public final class RegistryMapper {
   }
 
   public static io.weightcast.protocol.v1.CommittedVersion toProto(CommittedVersion v) {
-    return io.weightcast.protocol.v1.CommittedVersion.newBuilder()
-        .setManifest(toProto(v.manifest())).setSequence(v.sequence())
-        .setManifestDigest(v.manifestDigest().hex()).setCommittedAtMs(v.committedAtMs()).build();
+    io.weightcast.protocol.v1.CommittedVersion.Builder b =
+        io.weightcast.protocol.v1.CommittedVersion.newBuilder()
+            .setManifest(toProto(v.manifest())).setSequence(v.sequence())
+            .setManifestDigest(v.manifestDigest().hex()).setCommittedAtMs(v.committedAtMs());
+    v.signature().ifPresent(s -> b.setSignature(toProto(s)));
+    return b.build();
+  }
+
+  public static io.weightcast.protocol.v1.ManifestSignature toProto(ManifestSignature s) {
+    return io.weightcast.protocol.v1.ManifestSignature.newBuilder().setKeyId(s.keyId())
+        .setSignature(ByteString.copyFrom(s.signature())).build();
+  }
+
+  /** Empty when the message carries no signature; a malformed one is an InvalidManifest. */
+  public static Optional<ManifestSignature> fromProto(boolean present,
+      io.weightcast.protocol.v1.ManifestSignature p) {
+    if (!present) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new ManifestSignature(p.getKeyId(), p.getSignature().toByteArray()));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidManifest("invalid manifest signature: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -83,7 +106,8 @@ public final class RegistryMapper {
       throw new InvalidManifest("manifest digest " + digest.shortHex() + " does not match content "
           + m.digest().shortHex() + " of " + m.id());
     }
-    return new CommittedVersion(m, p.getSequence(), digest, p.getCommittedAtMs());
+    return new CommittedVersion(m, p.getSequence(), digest, p.getCommittedAtMs(),
+        fromProto(p.hasSignature(), p.getSignature()));
   }
 
   public static ReportProgressRequest toProto(NodeProgress n) {

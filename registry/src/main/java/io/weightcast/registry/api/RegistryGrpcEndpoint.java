@@ -21,6 +21,7 @@ import io.weightcast.protocol.v1.WatchVersionsRequest;
 import io.weightcast.protocol.wire.GrpcFailures;
 import io.weightcast.protocol.wire.RegistryMapper;
 import io.weightcast.registry.RegistryCore;
+import io.weightcast.registry.limits.PublishLimits;
 import io.weightcast.registry.watch.Announcer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,10 +38,17 @@ public final class RegistryGrpcEndpoint extends RegistryService {
 
   private final io.vertx.core.Vertx vertx;
   private final RegistryCore core;
+  private final PublishLimits limits;
 
   public RegistryGrpcEndpoint(io.vertx.core.Vertx vertx, RegistryCore core) {
+    this(vertx, core, PublishLimits.DEFAULTS);
+  }
+
+  public RegistryGrpcEndpoint(io.vertx.core.Vertx vertx, RegistryCore core,
+      PublishLimits limits) {
     this.vertx = vertx;
     this.core = core;
+    this.limits = limits;
   }
 
   /** Binds the unary methods through the generated service and the watch stream by hand. */
@@ -54,10 +62,17 @@ public final class RegistryGrpcEndpoint extends RegistryService {
 
   @Override
   public Future<PublishVersionResponse> publishVersion(PublishVersionRequest request) {
-    return mapped("PublishVersion", () -> core.publish(RegistryMapper.fromProto(
-            request.getManifest()))
+    return mapped("PublishVersion", () -> core.publish(limited(request),
+            RegistryMapper.fromProto(request.hasSignature(), request.getSignature()))
         .map(p -> PublishVersionResponse.newBuilder()
             .setVersion(RegistryMapper.toProto(p.version())).setCreated(p.created()).build()));
+  }
+
+  /** The request's manifest, within {@link PublishLimits} (thrown failures become statuses). */
+  private io.weightcast.protocol.Manifest limited(PublishVersionRequest request) {
+    io.weightcast.protocol.Manifest m = RegistryMapper.fromProto(request.getManifest());
+    limits.check(m, request.getManifest().getSerializedSize());
+    return m;
   }
 
   @Override

@@ -18,7 +18,8 @@ final class VersionJson {
         .put("sequence", v.sequence()).put("manifestDigest", v.manifestDigest().hex())
         .put("committedAt", Instant.ofEpochMilli(v.committedAtMs()).toString())
         .put("files", m.files().size()).put("totalBytes", m.totalBytes())
-        .put("chunks", m.chunkCount()).put("chunkSize", m.chunkSize());
+        .put("chunks", m.chunkCount()).put("chunkSize", m.chunkSize())
+        .put("signedBy", v.signature().map(s -> s.keyId()).orElse(null));
   }
 
   static JsonObject manifest(CommittedVersion v) {

@@ -78,13 +78,14 @@ public final class RegistryCluster {
         .onSuccess(v -> sweep = vertx.setPeriodic(SWEEP_MS, t -> versions.catchUp()));
   }
 
-  private Future<Published> commit(Manifest manifest) {
+  private Future<Published> commit(Manifest manifest,
+      java.util.Optional<io.weightcast.protocol.signing.ManifestSignature> signature) {
     if (!lease.held()) {
       String leader = lease.holder().isEmpty() ? "none yet" : lease.holder();
       return Future.failedFuture(new Unavailable("registry " + self
           + " is a follower; the leader is " + leader + " (retry there)"));
     }
-    return versions.commit(manifest);
+    return versions.commit(manifest, signature);
   }
 
   /** True while this registry holds the writer lease. */

@@ -6,6 +6,7 @@ import io.vertx.core.WorkerExecutor;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.Manifest;
 import io.weightcast.protocol.failure.Unavailable;
+import io.weightcast.protocol.signing.ManifestSignature;
 import io.weightcast.protocol.wire.RegistryConnection.Published;
 import io.weightcast.registry.RegistryCore;
 import io.weightcast.registry.store.VersionLog;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * catalog in sequence order.
  *
  * <p>Record: {@code "<manifest digest hex>\n"} followed by the local log's payload
- * ({@link VersionLog#encode}: seq, committed-at, canonical manifest text). A record whose manifest
+ * ({@link VersionLog#encode}: seq, committed-at, the signature line when signed, canonical manifest
+ * text), so a version's signature is replicated with it. A record whose manifest
  * does not hash to its digest stops the mirror there (logged), it is never applied.
  *
  * <p>Commit, on the leader only, inside the core's commit order: (1) catch up from the map;
@@ -89,14 +91,14 @@ final class ReplicatedVersions {
   }
 
   /** Steps (1)-(4) above; the caller has checked this member holds the lease. */
-  Future<Published> commit(Manifest manifest) {
+  Future<Published> commit(Manifest manifest, Optional<ManifestSignature> signature) {
     return catchUp().compose(caughtUp -> {
       Optional<CommittedVersion> raced = core.catalog().existing(manifest);
       if (raced.isPresent()) {
         return Future.succeededFuture(new Published(raced.get(), false));
       }
       CommittedVersion version = CommittedVersion.of(manifest, core.catalog().nextSequence(),
-          System.currentTimeMillis());
+          System.currentTimeMillis(), signature);
       String record = encode(version);
       return worker.executeBlocking(() -> map.putIfAbsent(version.sequence(), record), false)
           .compose(previous -> previous != null

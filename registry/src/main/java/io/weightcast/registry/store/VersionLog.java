@@ -3,6 +3,7 @@ package io.weightcast.registry.store;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.ManifestText;
 import io.weightcast.protocol.failure.InvalidManifest;
+import io.weightcast.protocol.signing.ManifestSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * Blocking; one writer at a time (the registry serialises commits), so not thread-safe.
  *
  * <p>Record: {@code [u32 payloadLength][u32 crc32c(payload)][payload]}, big-endian, payload UTF-8:
- * {@code "seq N\ncommitted-at MS\n"} followed by the canonical manifest text. A record is durable
+ * {@code "seq N\ncommitted-at MS\n"}, then {@code "signature KEYID BASE64\n"} when the version
+ * is signed (logs written before signing existed have no such line and still replay), then the
+ * canonical manifest text. A record is durable
  * once {@link #append} returns (the channel is forced). On open, a torn or corrupt tail (a crash
  * mid-append, never acknowledged) is cut off; corruption before the tail stops the replay there.
  */
@@ -30,6 +34,7 @@ public final class VersionLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VersionLog.class);
   private static final int HEADER = 8;
   private static final int MAX_RECORD = 256 * 1024 * 1024;
+  private static final String SIGNATURE = "signature ";
 
   private final Path file;
   private final FileChannel channel;
@@ -102,6 +107,7 @@ public final class VersionLog implements AutoCloseable {
   /** The record payload (also the replicated form, registry/.../cluster). */
   public static byte[] encode(CommittedVersion v) {
     String text = "seq " + v.sequence() + "\ncommitted-at " + v.committedAtMs() + "\n"
+        + v.signature().map(s -> SIGNATURE + s.encode() + "\n").orElse("")
         + ManifestText.encode(v.manifest());
     return text.getBytes(StandardCharsets.UTF_8);
   }
@@ -116,7 +122,23 @@ public final class VersionLog implements AutoCloseable {
     }
     long seq = Long.parseLong(text.substring(4, first));
     long at = Long.parseLong(text.substring(first + 1 + "committed-at ".length(), second));
-    return CommittedVersion.of(ManifestText.decode(text.substring(second + 1)), seq, at);
+    Optional<ManifestSignature> signature = Optional.empty();
+    int manifestStart = second + 1;
+    if (text.startsWith(SIGNATURE, manifestStart)) {
+      int end = text.indexOf('\n', manifestStart);
+      if (end < 0) {
+        throw new InvalidManifest("log record signature line is malformed");
+      }
+      try {
+        signature = Optional.of(ManifestSignature.decode(
+            text.substring(manifestStart + SIGNATURE.length(), end)));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidManifest("log record signature is malformed: " + e.getMessage(), e);
+      }
+      manifestStart = end + 1;
+    }
+    return CommittedVersion.of(ManifestText.decode(text.substring(manifestStart)), seq, at,
+        signature);
   }
 
   /** Reads records into {@code out}; answers the offset after the last good record. */

@@ -18,6 +18,25 @@ class VersionLogTest {
   @TempDir Path dir;
 
   @Test
+  void keepsEachVersionsSignatureAcrossReopenAndReadsUnsignedRecordsAsBefore() {
+    io.weightcast.protocol.signing.ManifestSigner signer =
+        new io.weightcast.protocol.signing.ManifestSigner(
+            io.weightcast.protocol.signing.Ed25519Keys.generate().getPrivate());
+    CommittedVersion signed = CommittedVersion.of(TestManifests.of("m", "v2", "2"), 2, 20,
+        java.util.Optional.of(signer.sign(TestManifests.of("m", "v2", "2").digest())));
+    try (VersionLog log = VersionLog.open(dir)) {
+      log.append(CommittedVersion.of(TestManifests.of("m", "v1", "1"), 1, 10));
+      log.append(signed);
+    }
+    try (VersionLog log = VersionLog.open(dir)) {
+      List<CommittedVersion> replayed = log.replayed();
+      assertEquals(java.util.Optional.empty(), replayed.get(0).signature());
+      assertEquals(signed.signature(), replayed.get(1).signature());
+      assertEquals(signed.manifestDigest(), replayed.get(1).manifestDigest());
+    }
+  }
+
+  @Test
   void replaysAppendedVersionsInOrderAfterReopen() {
     try (VersionLog log = VersionLog.open(dir)) {
       log.append(CommittedVersion.of(TestManifests.of("m", "v1", "1"), 1, 10));
