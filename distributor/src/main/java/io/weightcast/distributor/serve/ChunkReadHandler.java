@@ -17,8 +17,9 @@ import java.util.Optional;
 
 /**
  * {@code HEAD} and {@code GET /v1/chunks/:sha256}: answers from the in-memory index and streams
- * the stored frame with {@link FileBodies} (sendfile(2) on HTTP/1.1, 1 MiB reads on HTTP/2).
- * Runs on the request's event loop; never reads a whole chunk into memory.
+ * the stored frame with {@link FileBodies} (sendfile(2) on HTTP/1.1; on HTTP/2 one positional
+ * read into a pooled direct slot and one write, or 1 MiB streamed reads when no slot is free).
+ * Runs on the request's event loop; file reads run on a worker.
  */
 public final class ChunkReadHandler {
   private final ChunkStoreWorker store;

@@ -1,6 +1,7 @@
 package io.weightcast.agent.fetch;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -16,9 +17,12 @@ import io.weightcast.protocol.wire.HttpFailures;
 import io.weightcast.protocol.wire.TopologyHttp;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -26,12 +30,21 @@ import java.util.function.Supplier;
  * a chunk, and announces the chunks it holds (batched, at most every {@link #FLUSH_MS}) with where
  * each came from. The first announcement after a start is marked full (it lists everything held,
  * replacing what the distributor knew of this node); afterwards one goes out at least every
- * {@link #HEARTBEAT_MS}. Confined to the agent verticle's context.
+ * {@link #HEARTBEAT_MS}.
+ *
+ * <p>Plans are batched per origin: at most one sources request per origin is outstanding; the
+ * chunks asked for meanwhile (or in the same event-loop turn) go out together in the next one,
+ * at most {@link #MAX_PLAN_BATCH} at a time. So a fast distributor still answers chunk by chunk,
+ * and a busy one answers many chunks per round trip instead of falling further behind. Each chunk
+ * is still asked for only when its fetch is about to start (the distributor grants crossings at
+ * that moment). Confined to the agent verticle's context.
  */
 public final class TopologyClient {
   static final long FLUSH_MS = 200;
   /** Announce at least this often, so the distributor knows the node is alive. */
   static final long HEARTBEAT_MS = 10_000;
+  /** Chunks per sources request, at most. */
+  static final int MAX_PLAN_BATCH = 64;
 
   /** Where to fetch one chunk: sources in order, or wait for a copy on its way. */
   public record Plan(List<String> sources, boolean waitForCopy) {}
@@ -43,6 +56,10 @@ public final class TopologyClient {
   private final HttpClient http;
   private final List<Digest> have = new ArrayList<>();
   private final Map<Digest, String> fetchedFrom = new LinkedHashMap<>();
+  /** Per origin: chunks waiting for a plan, each with everyone waiting for it. */
+  private final Map<String, Map<Digest, List<Promise<Plan>>>> planQueue = new HashMap<>();
+  /** Origins with a sources request outstanding or about to be sent. */
+  private final Set<String> planBusy = new HashSet<>();
   private final long timer;
   /** The next announcement is the node's full holding (its first since this start). */
   private boolean full = true;
@@ -68,18 +85,56 @@ public final class TopologyClient {
     this.timer = vertx.setPeriodic(FLUSH_MS, t -> flush());
   }
 
-  /** Asks {@code origin} where to fetch {@code chunk}. */
+  /** Asks {@code origin} where to fetch {@code chunk} (batched with other chunks, see above). */
   public Future<Plan> plan(String origin, Digest chunk) {
-    return post(origin, TopologyHttp.SOURCES_PATH, location().put("chunks",
-        new JsonArray().add(chunk.hex()))).map(resp -> {
-          JsonArray list = resp.getJsonObject("sources", new JsonObject())
-              .getJsonArray(chunk.hex());
-          List<String> sources = new ArrayList<>();
-          if (list != null) {
-            list.forEach(u -> sources.add((String) u));
-          }
-          return new Plan(sources, sources.isEmpty());
+    Promise<Plan> answer = Promise.promise();
+    planQueue.computeIfAbsent(origin, o -> new LinkedHashMap<>())
+        .computeIfAbsent(chunk, c -> new ArrayList<>(1)).add(answer);
+    if (planBusy.add(origin)) {
+      // Next turn, so the chunks asked for in this one share the request.
+      vertx.runOnContext(v -> sendPlans(origin));
+    }
+    return answer.future();
+  }
+
+  /** Sends one sources request for up to MAX_PLAN_BATCH queued chunks; then the next, if any. */
+  private void sendPlans(String origin) {
+    Map<Digest, List<Promise<Plan>>> queued = planQueue.getOrDefault(origin, Map.of());
+    if (queued.isEmpty()) {
+      planBusy.remove(origin);
+      return;
+    }
+    Map<Digest, List<Promise<Plan>>> batch = new LinkedHashMap<>();
+    var it = queued.entrySet().iterator();
+    while (it.hasNext() && batch.size() < MAX_PLAN_BATCH) {
+      var e = it.next();
+      batch.put(e.getKey(), e.getValue());
+      it.remove();
+    }
+    JsonArray chunks = new JsonArray();
+    batch.keySet().forEach(d -> chunks.add(d.hex()));
+    Future.succeededFuture(chunks)
+        .compose(c -> post(origin, TopologyHttp.SOURCES_PATH, location().put("chunks", c)))
+        .onComplete(ar -> {
+          batch.forEach((d, waiting) -> {
+            if (ar.succeeded()) {
+              Plan plan = planOf(ar.result(), d);
+              waiting.forEach(p -> p.complete(plan));
+            } else {
+              waiting.forEach(p -> p.fail(ar.cause()));
+            }
+          });
+          sendPlans(origin);
         });
+  }
+
+  private static Plan planOf(JsonObject resp, Digest chunk) {
+    JsonArray list = resp.getJsonObject("sources", new JsonObject()).getJsonArray(chunk.hex());
+    List<String> sources = new ArrayList<>();
+    if (list != null) {
+      list.forEach(u -> sources.add((String) u));
+    }
+    return new Plan(sources, sources.isEmpty());
   }
 
   /** Records that this agent now holds {@code chunk} verified, fetched from {@code source}. */
