@@ -202,7 +202,8 @@ public final class ChunkCodec {
     }
   }
 
-  private static void decompress(ByteBuffer encoded, ByteBuffer into, int at, int rawLength) {
+  /** One-shot decompression of a whole frame to exactly {@code rawLength} bytes at {@code into[at]}. */
+  static void decompress(ByteBuffer encoded, ByteBuffer into, int at, int rawLength) {
     long n;
     try {
       n = Zstd.decompressDirectByteBuffer(into, at, rawLength, encoded, encoded.position(),
