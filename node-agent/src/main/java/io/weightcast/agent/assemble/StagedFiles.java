@@ -97,11 +97,14 @@ final class StagedFiles implements Closeable {
   }
 
   /**
-   * Decodes a chunk into this thread's buffer while hashing it ({@link ChunkDecoder}: each slice
+   * Checks the frame against the encoding the manifest records (another codec or, for that
+   * codec, another frame length: {@link DigestMismatch}, refetch; raw frames from peers pass),
+   * decodes it into this thread's buffer while hashing it ({@link ChunkDecoder}: each slice
    * is hashed as it is produced), checks the SHA-256 ({@link DigestMismatch} if it differs), then
    * writes it at its offset and fdatasyncs.
    */
   void write(ChunkLocation at, Codec codec, ByteBuffer encoded) throws IOException {
+    at.chunk().encoding().ifPresent(e -> e.requireMatches(codec, encoded.remaining()));
     int length = (int) at.chunk().length();
     ByteBuffer decoded = scratch(length);
     Digest actual = ChunkDecoder.decodeAndHash(codec, encoded, decoded, length);
