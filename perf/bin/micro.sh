@@ -46,7 +46,10 @@ command -v openssl >/dev/null && HAVE_OPENSSL=1
 stale() {
   [[ -f $JAR ]] || return 0
   [[ -n $(find "$PERF/src" "$PERF/pom.xml" "$ROOT/pom.xml" -newer "$JAR" -type f -print -quit) ]] && return 0
-  local m2=${HOME}/.m2/repository/io/weightcast
+  # The local repository Maven installs into: .mvn/maven.config's maven.repo.local, if set.
+  local repo
+  repo=$(grep -o 'maven.repo.local=[^ ]*' "$ROOT/.mvn/maven.config" 2>/dev/null | cut -d= -f2 || true)
+  local m2=${repo:-$HOME/.m2/repository}/io/weightcast
   [[ -n $(find "$m2/weightcast-protocol" "$m2/weightcast-node-agent" -name '*.jar' -newer "$JAR" -print -quit 2>/dev/null) ]]
 }
 if stale; then

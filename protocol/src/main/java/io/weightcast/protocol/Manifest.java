@@ -1,5 +1,6 @@
 package io.weightcast.protocol;
 
+import io.weightcast.protocol.codec.ChunkEncoding;
 import io.weightcast.protocol.failure.InvalidManifest;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,6 +37,40 @@ public record Manifest(String model, String version, long chunkSize, List<FileEn
     checkPaths(files);
     for (FileEntry file : files) {
       checkTiling(file, chunkSize);
+    }
+    checkEncodings(files);
+  }
+
+  /**
+   * This manifest with the origin's encoding recorded on every chunk whose digest
+   * {@code encodings} holds (other chunks keep theirs).
+   */
+  public Manifest withEncodings(Map<Digest, ChunkEncoding> encodings) {
+    List<FileEntry> out = new ArrayList<>(files.size());
+    for (FileEntry f : files) {
+      List<ChunkSpec> chunks = new ArrayList<>(f.chunks().size());
+      for (ChunkSpec c : f.chunks()) {
+        ChunkEncoding e = encodings.get(c.digest());
+        chunks.add(e == null ? c : c.withEncoding(e));
+      }
+      out.add(new FileEntry(f.path(), f.size(), f.digest(), chunks));
+    }
+    return new Manifest(model, version, chunkSize, out);
+  }
+
+  /** A chunk is stored once per digest, so every chunk of one digest records the same encoding. */
+  private static void checkEncodings(List<FileEntry> files) {
+    Map<Digest, java.util.Optional<ChunkEncoding>> seen = new java.util.HashMap<>();
+    for (FileEntry file : files) {
+      for (ChunkSpec c : file.chunks()) {
+        java.util.Optional<ChunkEncoding> first = seen.putIfAbsent(c.digest(), c.encoding());
+        if (first != null && !first.equals(c.encoding())) {
+          throw new InvalidManifest("chunk " + c.digest().shortHex() + " of " + file.path()
+              + " records encoding " + c.encoding().map(ChunkEncoding::toString).orElse("none")
+              + ", another chunk of the same digest " + first.map(ChunkEncoding::toString)
+              .orElse("none"));
+        }
+      }
     }
   }
 

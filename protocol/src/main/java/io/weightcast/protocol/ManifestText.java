@@ -1,5 +1,6 @@
 package io.weightcast.protocol;
 
+import io.weightcast.protocol.codec.ChunkEncoding;
 import io.weightcast.protocol.failure.InvalidManifest;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -17,7 +18,8 @@ import java.util.List;
  * version NAME
  * chunk-size N
  * file SIZE SHA256 PATH        (PATH percent-encoded, UTF-8)
- * chunk OFFSET LENGTH SHA256   (the file's chunks, in order)
+ * chunk OFFSET LENGTH SHA256   (the file's chunks, in order; when the manifest records the
+ *                               chunk's encoding, two more fields: CODEC STORED_LENGTH)
  * </pre>
  *
  * Every line ends with '\n'; files appear in the manifest's order.
@@ -38,7 +40,10 @@ public final class ManifestText {
           .append(URLEncoder.encode(f.path(), StandardCharsets.UTF_8)).append('\n');
       for (ChunkSpec c : f.chunks()) {
         sb.append("chunk ").append(c.offset()).append(' ').append(c.length()).append(' ')
-            .append(c.digest().hex()).append('\n');
+            .append(c.digest().hex());
+        c.encoding().ifPresent(e -> sb.append(' ').append(e.codec().wireName()).append(' ')
+            .append(e.storedLength()));
+        sb.append('\n');
       }
     }
     return sb.toString();
@@ -64,11 +69,13 @@ public final class ManifestText {
         List<ChunkSpec> chunks = new ArrayList<>();
         while (i < lines.length - 1 && lines[i].startsWith("chunk ")) {
           String[] c = lines[i++].split(" ", -1);
-          if (c.length != 4) {
+          if (c.length != 4 && c.length != 6) {
             throw new InvalidManifest("malformed chunk line at line " + i);
           }
-          chunks.add(new ChunkSpec(chunks.size(), Long.parseLong(c[1]), Long.parseLong(c[2]),
-              Digest.parse(c[3])));
+          ChunkSpec chunk = new ChunkSpec(chunks.size(), Long.parseLong(c[1]),
+              Long.parseLong(c[2]), Digest.parse(c[3]));
+          chunks.add(c.length == 4 ? chunk
+              : chunk.withEncoding(ChunkEncoding.parse(c[4], Long.parseLong(c[5]))));
         }
         files.add(new FileEntry(URLDecoder.decode(f[3], StandardCharsets.UTF_8),
             Long.parseLong(f[1]), Digest.parse(f[2]), chunks));

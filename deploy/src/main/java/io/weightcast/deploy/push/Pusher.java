@@ -9,6 +9,7 @@ import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.FileEntry;
 import io.weightcast.protocol.Manifest;
 import io.weightcast.protocol.ModelDirectory;
+import io.weightcast.protocol.codec.ChunkEncoding;
 import io.weightcast.protocol.safetensors.SafetensorsLayout;
 import io.weightcast.protocol.signing.ManifestSignature;
 import io.weightcast.protocol.signing.ManifestSigner;
@@ -31,7 +32,8 @@ import java.util.function.LongConsumer;
 /**
  * The release pipeline's push: (1) scan the directory, refusing what cannot be published; (2)
  * chunk and hash every file on all cores; (3) ask the distributor which chunks it lacks; (4) upload
- * only those, many HTTP/2 streams on one connection; (5) publish the manifest to the registry.
+ * only those, many HTTP/2 streams on one connection; (5) ask how the distributor stored each
+ * chunk (HEAD: codec, frame length) and record that in the manifest; (6) publish the manifest.
  * Call {@link #push} from a Vert.x context.
  */
 public final class Pusher {
@@ -118,9 +120,12 @@ public final class Pusher {
               120_000, security);
           RegistryConnection registry = RegistryConnection.create(vertx, o.registry(), security);
           return upload(hashed, chunks, o.streams(), listener)
-              .compose(up -> registry.publish(manifest, signature(o, manifest)).map(p ->
-                  new Result(p.version(), p.created(), up.distinct, up.chunks, up.bytes,
-                      up.reused, signatureWarnings(o, p.version(), hashed.warnings()))))
+              .compose(up -> encodings(manifest, chunks, o.streams())
+                  // The signature covers the manifest as published: with its encodings.
+                  .map(manifest::withEncodings)
+                  .compose(encoded -> registry.publish(encoded, signature(o, encoded)))
+                  .map(p -> new Result(p.version(), p.created(), up.distinct, up.chunks,
+                      up.bytes, up.reused, signatureWarnings(o, p.version(), hashed.warnings()))))
               .eventually(() -> Future.join(chunks.closeAsync(), registry.closeAsync()));
         });
   }
@@ -199,6 +204,18 @@ public final class Pusher {
           .onSuccess(created -> progress.accept(s.chunk().length())))
           .map(v -> new Upload(sources.size(), todo.size(), bytes, all - bytes));
     });
+  }
+
+  /**
+   * How the distributor stored each distinct chunk (HEAD, {@code streams} at a time), to record
+   * in the manifest; chunks it does not describe are left without an encoding.
+   */
+  private static Future<Map<Digest, ChunkEncoding>> encodings(Manifest manifest,
+      ChunkApiClient chunks, int streams) {
+    Map<Digest, ChunkEncoding> out = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Digest> digests = List.copyOf(manifest.distinctChunks().keySet());
+    return Bounded.forEach(digests, streams, d -> chunks.encoding(d)
+        .onSuccess(e -> e.ifPresent(enc -> out.put(d, enc)))).map(v -> out);
   }
 
   /** One place to read each distinct chunk from. */

@@ -4,7 +4,7 @@ import io.weightcast.protocol.ChunkSpec;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.FileEntry;
 import io.weightcast.protocol.Manifest;
-import io.weightcast.protocol.codec.ChunkCodec;
+import io.weightcast.protocol.codec.ChunkDecoder;
 import io.weightcast.protocol.codec.Codec;
 import io.weightcast.protocol.failure.DigestMismatch;
 import io.weightcast.protocol.failure.InvalidManifest;
@@ -97,14 +97,17 @@ final class StagedFiles implements Closeable {
   }
 
   /**
-   * Decodes a chunk into a writable window over exactly its bytes, checks the SHA-256 of the
-   * window ({@link DigestMismatch} if it differs) and forces the window to disk.
+   * Checks the frame against the encoding the manifest records (another codec or, for that
+   * codec, another frame length: {@link DigestMismatch}, refetch; raw frames from peers pass),
+   * decodes it into this thread's buffer while hashing it ({@link ChunkDecoder}: each slice
+   * is hashed as it is produced), checks the SHA-256 ({@link DigestMismatch} if it differs), then
+   * writes it at its offset and fdatasyncs.
    */
   void write(ChunkLocation at, Codec codec, ByteBuffer encoded) throws IOException {
+    at.chunk().encoding().ifPresent(e -> e.requireMatches(codec, encoded.remaining()));
     int length = (int) at.chunk().length();
     ByteBuffer decoded = scratch(length);
-    ChunkCodec.decode(codec, encoded, decoded, length);
-    Digest actual = Digest.sha256(decoded);
+    Digest actual = ChunkDecoder.decodeAndHash(codec, encoded, decoded, length);
     if (!actual.equals(at.chunk().digest())) {
       throw new DigestMismatch("chunk " + at + " of " + manifest.id() + " decodes to sha256 "
           + actual.shortHex() + ", expected " + at.chunk().digest().shortHex());

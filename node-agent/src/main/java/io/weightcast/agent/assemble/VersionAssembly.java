@@ -130,11 +130,13 @@ public final class VersionAssembly implements Closeable {
    *
    * <ol>
    *   <li>claim the location (fails if another thread is writing it);
-   *   <li>map a window over exactly the chunk and decode {@code encoded} (its remaining bytes;
-   *       direct for zstd; position left unchanged) into it;
-   *   <li>SHA-256 the window; on mismatch fail with {@link DigestMismatch} and journal nothing
-   *       (a refetch overwrites the bytes);
-   *   <li>force the window to disk, then append "done" to the journal and wait for its fsync.
+   *   <li>check {@code codec} and the frame length against the encoding the manifest records,
+   *       if any ({@link DigestMismatch} when they differ; raw frames pass);
+   *   <li>decode {@code encoded} (its remaining bytes; direct for zstd; position left unchanged)
+   *       into this thread's buffer, hashing each slice as it is produced; on a SHA-256 mismatch
+   *       fail with {@link DigestMismatch} and journal nothing (a refetch overwrites the bytes);
+   *   <li>write the bytes at the chunk's offset and fdatasync, then append "done" to the
+   *       journal and wait for its fsync.
    * </ol>
    */
   public boolean writeChunk(ChunkLocation at, Codec codec, ByteBuffer encoded) throws IOException {

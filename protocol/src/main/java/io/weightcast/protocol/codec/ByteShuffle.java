@@ -52,19 +52,43 @@ public final class ByteShuffle {
     ByteBuffer s = src.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
     ByteBuffer d = dst.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
     int m = n / w;
-    int bulk = m & ~7;
-    if (w == 2) {
-      unshuffle2(s, srcAt, d, dstAt, m, bulk);
-    } else {
-      unshuffle4(s, srcAt, d, dstAt, m, bulk);
-    }
-    for (int i = bulk; i < m; i++) {
-      for (int j = 0; j < w; j++) {
-        d.put(dstAt + i * w + j, s.get(srcAt + j * m + i));
-      }
-    }
+    unshuffleElements(s, srcAt, d, dstAt, m, 0, m, w);
     for (int t = w * m; t < n; t++) {
       d.put(dstAt + t, s.get(srcAt + t));
+    }
+  }
+
+  /**
+   * Un-shuffles only elements {@code [first, first + count)} of a chunk of {@code m} whole
+   * elements: reads bytes {@code j*m + i} of {@code planes} (from 0) and writes bytes
+   * {@code i*w + j} of {@code dst} (from 0), for every plane {@code j}. The tail is the caller's.
+   * Lets a decoder produce and hash a chunk one cache-sized slice at a time ({@link ChunkDecoder}).
+   */
+  static void unshuffleRange(ByteBuffer planes, ByteBuffer dst, int m, int first, int count,
+      int w) {
+    checkWidth(w);
+    if (first < 0 || count < 0 || first + count > m) {
+      throw new IndexOutOfBoundsException("elements [" + first + ", " + (first + count)
+          + ") of " + m);
+    }
+    ByteBuffer s = planes.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer d = dst.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
+    unshuffleElements(s, 0, d, 0, m, first, first + count, w);
+  }
+
+  /** Elements [from, to): 8 at a time with the word-wise steps, the rest byte by byte. */
+  private static void unshuffleElements(ByteBuffer s, int sAt, ByteBuffer d, int dAt, int m,
+      int from, int to, int w) {
+    int bulkEnd = from + ((to - from) & ~7);
+    if (w == 2) {
+      unshuffle2(s, sAt, d, dAt, m, from, bulkEnd);
+    } else {
+      unshuffle4(s, sAt, d, dAt, m, from, bulkEnd);
+    }
+    for (int i = bulkEnd; i < to; i++) {
+      for (int j = 0; j < w; j++) {
+        d.put(dAt + i * w + j, s.get(sAt + j * m + i));
+      }
     }
   }
 
@@ -85,9 +109,10 @@ public final class ByteShuffle {
     }
   }
 
-  private static void unshuffle2(ByteBuffer s, int sAt, ByteBuffer d, int dAt, int m, int bulk) {
+  private static void unshuffle2(ByteBuffer s, int sAt, ByteBuffer d, int dAt, int m, int from,
+      int bulkEnd) {
     int p1 = sAt + m;
-    for (int i = 0; i < bulk; i += 8) {
+    for (int i = from; i < bulkEnd; i += 8) {
       long lo = s.getLong(sAt + i);
       long hi = s.getLong(p1 + i);
       d.putLong(dAt + 2 * i, spreadBytes(lo & LOW_INT) | spreadBytes(hi & LOW_INT) << 8);
@@ -117,8 +142,9 @@ public final class ByteShuffle {
     }
   }
 
-  private static void unshuffle4(ByteBuffer s, int sAt, ByteBuffer d, int dAt, int m, int bulk) {
-    for (int i = 0; i < bulk; i += 8) {
+  private static void unshuffle4(ByteBuffer s, int sAt, ByteBuffer d, int dAt, int m, int from,
+      int bulkEnd) {
+    for (int i = from; i < bulkEnd; i += 8) {
       long p0 = s.getLong(sAt + i);
       long p1 = s.getLong(sAt + m + i);
       long p2 = s.getLong(sAt + 2 * m + i);

@@ -14,17 +14,38 @@ import java.util.List;
  * and decode in parallel on any pool.
  *
  * <p>Rule: try the candidates (zstd, and zstd over 2 and 4 byte planes unless an
- * {@link ElementWidth} hint narrows them), keep the smallest frame {@code Z}, and store it only if
- * {@code Z <= floor(R * (1 - MIN_SAVING))} for raw length {@code R}; otherwise store raw.
- * Candidates are tried in the order zstd, shuffle2, shuffle4, and a later one replaces the kept
- * frame only if it is at least {@code floor(R * TIE_MARGIN)} bytes smaller: frames within noise of
- * each other (bf16 through 2 or 4 planes differ by ~0.01%) keep the simpler, narrower codec.
+ * {@link ElementWidth} hint narrows them), in the order zstd, shuffle2, shuffle4. The first frame
+ * is kept; a later candidate {@code c} of length {@code Z_c} replaces the kept {@code k} only if
+ * (see {@link #replaces})
+ *
+ * <pre>
+ *   Z_c <= Z_k - floor(R * margin(c, k)),   margin = PLANE_MIN_SAVING  if c has planes, k not
+ *                                            margin = TIE_MARGIN        otherwise
+ * </pre>
+ *
+ * for raw length {@code R}: keep the smallest, unless it decodes too slowly for what it saves. A
+ * plane codec costs up to one extra un-shuffle pass per decode, {@code R / U} with
+ * {@code U = 2.5 GB/s} (measured, one core, CPU time, 2 and 4 planes: 2.5-2.8 GB/s), which is all
+ * of it when the planes do not make zstd's own decode faster: on half random, half zero data the
+ * planes saved 0.3% of R and made decode + verify 36% slower (846 vs 1153 MB/s). On weights the
+ * planes decode faster than plain zstd and save 6-10% of R. The threshold prices the pass in wire
+ * time at the reference rate of one decoding core's share of a 1 Gbit/s link,
+ * {@code B = 125 MB/s}: {@code PLANE_MIN_SAVING = B / U = 125 MB/s / 2.5 GB/s = 5%} of R takes as
+ * long to send as the un-shuffle takes to run. Between two plane codecs (same pass) and for plain
+ * zstd, {@link #TIE_MARGIN} keeps frames within noise of each other (bf16 through 2 or 4 planes
+ * differ by ~0.01%) on the simpler, narrower codec. Finally the kept frame is stored only if
+ * {@code Z <= floor(R * (1 - MIN_SAVING))}; otherwise the chunk is stored raw.
  */
 public final class ChunkCodec {
   public static final double MIN_SAVING = 0.02;
   public static final int DEFAULT_LEVEL = 1;
   /** Fraction of the raw length a later candidate must save over the kept one to replace it. */
   public static final double TIE_MARGIN = 0.002;
+  /**
+   * Fraction of the raw length a plane codec must save over a kept plain zstd frame, to pay for
+   * its un-shuffle pass: {@code B / U = 125 MB/s / 2.5 GB/s} (class comment).
+   */
+  public static final double PLANE_MIN_SAVING = 0.05;
   /** Chunks shorter than this are not worth shuffling (too few elements per plane). */
   static final int MIN_SHUFFLE_LENGTH = 64;
   /** Plane codecs at levels up to this use {@link #compressPlanes}'s tuned parameters. */
@@ -99,7 +120,7 @@ public final class ChunkCodec {
       }
       ByteBuffer frame = CodecScratch.frame(maxEncodedLength(rawLength));
       int n = compress(c, raw, frame, 0, null);
-      if (n <= bestLength - (long) (rawLength * TIE_MARGIN) && n < bestLength) {
+      if (replaces(c, n, best, bestLength, rawLength)) {
         out.put(outStart, frame, 0, n);
         best = c;
         bestLength = n;
@@ -112,6 +133,15 @@ public final class ChunkCodec {
     out.put(raw.duplicate());
     out.flip().position(outStart);
     return Codec.RAW;
+  }
+
+  /**
+   * Whether candidate {@code c}, {@code length} bytes, replaces the kept frame of codec
+   * {@code kept}, {@code keptLength} bytes, for a chunk of {@code rawLength} bytes (class comment).
+   */
+  static boolean replaces(Codec c, int length, Codec kept, int keptLength, int rawLength) {
+    double margin = c.planes() > 1 && kept.planes() <= 1 ? PLANE_MIN_SAVING : TIE_MARGIN;
+    return length < keptLength && length <= keptLength - (long) (rawLength * margin);
   }
 
   /**
@@ -202,7 +232,8 @@ public final class ChunkCodec {
     }
   }
 
-  private static void decompress(ByteBuffer encoded, ByteBuffer into, int at, int rawLength) {
+  /** One-shot decompression of a whole frame to exactly {@code rawLength} bytes at {@code into[at]}. */
+  static void decompress(ByteBuffer encoded, ByteBuffer into, int at, int rawLength) {
     long n;
     try {
       n = Zstd.decompressDirectByteBuffer(into, at, rawLength, encoded, encoded.position(),

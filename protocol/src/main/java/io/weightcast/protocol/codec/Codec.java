@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * How a stored chunk is encoded. The wire name travels in the {@code Weightcast-Codec} header; a
- * frame is self-describing through it, so the codec is not part of the manifest
- * (protocol/README.md, "Chunk codec").
+ * How a stored chunk is encoded. The wire name travels in the {@code Weightcast-Codec} header, so
+ * a frame is self-describing; manifests also record it per chunk ({@link ChunkEncoding}), and
+ * receivers refuse a frame whose codec differs (protocol/README.md, "Chunk codec").
  */
 public enum Codec {
   /** The uncompressed bytes. */

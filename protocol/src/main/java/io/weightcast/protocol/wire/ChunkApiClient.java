@@ -12,6 +12,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.codec.ChunkEncoding;
+import io.weightcast.protocol.codec.Codec;
 import io.weightcast.protocol.failure.Unavailable;
 import io.weightcast.protocol.security.ClientSecurity;
 import io.weightcast.protocol.failure.WeightcastFailure;
@@ -19,6 +21,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -125,6 +128,31 @@ public final class ChunkApiClient implements AutoCloseable {
         .compose(resp -> resp.statusCode() == 404 ? resp.end().map(false)
             : expect(resp, 200).compose(r -> r.end()).map(true))
         .recover(this::asFailure);
+  }
+
+  /**
+   * How the server stores {@code digest} (its HEAD's codec and frame length), empty when it
+   * does not hold it or does not say (an older server); fails on a malformed answer.
+   */
+  public Future<Optional<ChunkEncoding>> encoding(Digest digest) {
+    return http.request(options(HttpMethod.HEAD, ChunkHttp.chunkPath(digest)))
+        .compose(req -> req.send())
+        .compose(resp -> resp.statusCode() == 404 ? resp.end().map(Optional.<ChunkEncoding>empty())
+            : expect(resp, 200).compose(r -> r.end()).map(v -> encodingOf(resp)))
+        .recover(this::asFailure);
+  }
+
+  private static Optional<ChunkEncoding> encodingOf(HttpClientResponse resp) {
+    String codec = resp.getHeader(ChunkHttp.CODEC_HEADER);
+    String frame = resp.getHeader(ChunkHttp.FRAME_LENGTH_HEADER);
+    if (codec == null || frame == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new ChunkEncoding(Codec.fromWireName(codec), Long.parseLong(frame)));
+    } catch (IllegalArgumentException e) {
+      throw new Unavailable("malformed " + ChunkHttp.FRAME_LENGTH_HEADER + " '" + frame + "'");
+    }
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.FileEntry;
 import io.weightcast.protocol.Manifest;
+import io.weightcast.protocol.codec.ChunkEncoding;
 import io.weightcast.protocol.ModelPolicy;
 import io.weightcast.protocol.NodeProgress;
 import io.weightcast.protocol.failure.InvalidArgument;
@@ -32,8 +33,12 @@ public final class RegistryMapper {
           .newBuilder().setPath(f.path()).setSize(f.size())
           .setSha256(ByteString.copyFrom(f.digest().bytes()));
       for (ChunkSpec c : f.chunks()) {
-        fb.addChunks(io.weightcast.protocol.v1.Chunk.newBuilder().setOffset(c.offset())
-            .setLength(c.length()).setSha256(ByteString.copyFrom(c.digest().bytes())));
+        io.weightcast.protocol.v1.Chunk.Builder cb = io.weightcast.protocol.v1.Chunk.newBuilder()
+            .setOffset(c.offset()).setLength(c.length())
+            .setSha256(ByteString.copyFrom(c.digest().bytes()));
+        c.encoding().ifPresent(e -> cb.setCodec(e.codec().wireName())
+            .setStoredLength(e.storedLength()));
+        fb.addChunks(cb);
       }
       b.addFiles(fb);
     }
@@ -46,9 +51,7 @@ public final class RegistryMapper {
       for (io.weightcast.protocol.v1.FileEntry f : p.getFilesList()) {
         List<ChunkSpec> chunks = new ArrayList<>(f.getChunksCount());
         for (io.weightcast.protocol.v1.Chunk c : f.getChunksList()) {
-          String which = " of chunk " + chunks.size() + " of '" + f.getPath() + "'";
-          chunks.add(new ChunkSpec(chunks.size(), signed("offset" + which, c.getOffset()),
-              signed("length" + which, c.getLength()), Digest.of(c.getSha256().toByteArray())));
+          chunks.add(chunk(chunks.size(), f.getPath(), c));
         }
         files.add(new FileEntry(f.getPath(), signed("size of '" + f.getPath() + "'", f.getSize()),
             Digest.of(f.getSha256().toByteArray()), chunks));
@@ -58,6 +61,20 @@ public final class RegistryMapper {
     } catch (IllegalArgumentException | InvalidArgument e) {
       throw new InvalidManifest("invalid manifest: " + e.getMessage(), e);
     }
+  }
+
+  /** A chunk message; an empty codec means the manifest does not record the encoding. */
+  private static ChunkSpec chunk(int index, String path, io.weightcast.protocol.v1.Chunk c) {
+    String which = " of chunk " + index + " of '" + path + "'";
+    ChunkSpec chunk = new ChunkSpec(index, signed("offset" + which, c.getOffset()),
+        signed("length" + which, c.getLength()), Digest.of(c.getSha256().toByteArray()));
+    if (c.getCodec().isEmpty()) {
+      if (c.getStoredLength() != 0) {
+        throw new InvalidManifest("chunk " + index + " has a stored_length but no codec");
+      }
+      return chunk;
+    }
+    return chunk.withEncoding(ChunkEncoding.parse(c.getCodec(), c.getStoredLength()));
   }
 
   public static io.weightcast.protocol.v1.CommittedVersion toProto(CommittedVersion v) {

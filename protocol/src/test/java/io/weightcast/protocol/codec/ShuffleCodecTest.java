@@ -167,9 +167,10 @@ class ShuffleCodecTest {
       Encoded e = encode(sample(kind, MIB + 1, kind), hint);
       assertTrue(allowed.contains(e.codec()), hint + " chose " + e.codec());
     }
+    // fp32 through 2 planes saves only ~3.5% of R over plain zstd, under PLANE_MIN_SAVING (5%):
+    // not worth its un-shuffle pass, so a width-2 hint keeps plain zstd.
     Codec fp32 = encode(fp32Bytes(MIB / 4, 0, 3), hint).codec();
-    assertEquals(hint == ElementWidth.FOUR ? Codec.ZSTD_SHUFFLE4
-        : hint == ElementWidth.TWO ? Codec.ZSTD_SHUFFLE2 : Codec.ZSTD, fp32);
+    assertEquals(hint == ElementWidth.FOUR ? Codec.ZSTD_SHUFFLE4 : Codec.ZSTD, fp32);
   }
 
   @ParameterizedTest
