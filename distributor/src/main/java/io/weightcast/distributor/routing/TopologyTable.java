@@ -25,13 +25,7 @@ import java.util.function.LongSupplier;
  * for uploads in flight). A source reported failing {@code quarantineAfter} times within
  * {@code quarantineMs} is skipped for {@code quarantineMs}.
  */
-public final class TopologyTable {
-  /** One transfer an agent reported: the chunk, where it came from and where it went. */
-  public record Transfer(Digest chunk, String from, String fromRack, String to, String toRack) {}
-
-  /** An answer for one chunk: sources in order, or wait for a copy on its way. */
-  public record Answer(List<String> sources, boolean waitForCopy) {}
-
+public final class TopologyTable implements FleetTopology {
   private static final int MAX_TRANSFER_LOG = 200_000;
 
   private final SourceRanker ranker;
@@ -51,7 +45,7 @@ public final class TopologyTable {
   private final Map<String, Set<Digest>> heldBy = new HashMap<>();
   private final Map<String, Long> lastSeen = new HashMap<>();
   /** A node silent this long (agents announce at least every 10 s) is no longer offered. */
-  static final long NODE_TTL_MS = 30_000;
+  public static final long NODE_TTL_MS = 30_000;
 
   public TopologyTable(SourceRanker ranker, LongSupplier clock, long grantLeaseMs,
       long quarantineMs, int quarantineAfter) {
@@ -73,6 +67,7 @@ public final class TopologyTable {
    * node holds (its first announcement after a start), replacing what was known of it: a node that
    * restarted with an empty disk must not be offered for chunks it no longer has.
    */
+  @Override
   public void announce(NodeLocation node, Collection<Digest> have,
       Map<Digest, String> fetchedFrom, boolean full) {
     lastSeen.put(node.nodeId(), clock.getAsLong());
@@ -100,7 +95,7 @@ public final class TopologyTable {
     fetchedFrom.forEach((chunk, from) -> logTransfer(chunk, from, node));
   }
 
-  /** Ranks the sources of {@code chunk} for {@code requester} and records the grants made. */
+  @Override
   public Answer sources(NodeLocation requester, Digest chunk, String originUrl) {
     long now = clock.getAsLong();
     List<SourceRanker.Holder> candidates = new ArrayList<>();
@@ -119,7 +114,7 @@ public final class TopologyTable {
         live(grants, rackKey, now, grantLeaseMs), live(grants, zoneKey, now, grantLeaseMs),
         originUrl);
     if (r.waitForRackCopy()) {
-      return new Answer(List.of(), true);
+      return Answer.WAIT;
     }
     if (r.crossesRack()) {
       grants.computeIfAbsent(rackKey, k -> new ArrayDeque<>()).add(now);
@@ -136,6 +131,7 @@ public final class TopologyTable {
    * crossing granted for that fetch is released (so its rack need not wait out the lease), and a
    * peer that fails repeatedly is quarantined. The origin is never quarantined.
    */
+  @Override
   public void reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk,
       String originUrl) {
     release("rack:" + chunk.hex() + ":" + reporter.rackKey());
@@ -164,10 +160,12 @@ public final class TopologyTable {
     return until != null && until > now;
   }
 
+  @Override
   public List<Transfer> transfers() {
     return List.copyOf(transfers);
   }
 
+  @Override
   public Collection<NodeLocation> nodes() {
     return List.copyOf(nodes.values());
   }
