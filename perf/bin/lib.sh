@@ -287,14 +287,14 @@ compression_ratio() {
 }
 
 # start_agent NS DATA NODE HOST [JAVA_OPTS...]: an agent (in namespace NS unless NS is "-").
-# Sets AGENT_PID. Its chunk server binds HOST on a free port. Zone z1; rack $WC_RACK (default one
+# Sets AGENT_PID. Its chunk server binds HOST on a free port. Zone $WC_ZONE (default z1); rack $WC_RACK (default one
 # rack per node); only the models in $WC_AGENT_MODELS if set (else every model).
 start_agent() {
   local ns=$1 data=$2 node=$3 host=$4; shift 4
   local port; port=$(free_port)
   mkdir -p "$data"
   local cmd=(java "$@" -jar "$WC_JAR" agent --registry "$REG" --data "$data" --node-id "$node"
-    --zone z1 --rack "${WC_RACK:-r-$node}" --host "$host" --port "$port")
+    --zone "${WC_ZONE:-z1}" --rack "${WC_RACK:-r-$node}" --host "$host" --port "$port")
   [ -n "${WC_AGENT_MODELS:-}" ] && cmd+=(--models "$WC_AGENT_MODELS")
   if [ "$ns" = - ]; then
     "${cmd[@]}" >"$data.log" 2>&1 9>&- &

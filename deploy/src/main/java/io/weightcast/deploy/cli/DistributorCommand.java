@@ -33,7 +33,7 @@ public final class DistributorCommand implements Callable<Integer> {
   @Option(names = "--zstd-level", defaultValue = "1", description = "zstd level for stored chunks (default ${DEFAULT-VALUE}).")
   int zstdLevel;
 
-  /** Joining makes it a member (the registries share its lease); the topology stays its own. */
+  /** Joining makes it a member: the registries share its lease, and its topology is the cluster's. */
   @Mixin
   ClusterOptions cluster;
 

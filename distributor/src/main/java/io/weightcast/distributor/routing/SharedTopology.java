@@ -130,7 +130,14 @@ public final class SharedTopology implements FleetTopology {
     List<String> zoneSlots = slots("zone:" + chunk.hex() + ":" + requester.zone(), zoneBudget);
     Set<String> keys = new HashSet<>(rackSlots);
     keys.addAll(zoneSlots);
-    Set<String> taken = grants.getAll(keys).keySet();
+    // A slot the requester holds itself (its fetch failed at a distributor that is now gone,
+    // so the release never arrived) is its own to reuse, not one to wait for.
+    Set<String> taken = new HashSet<>();
+    grants.getAll(keys).forEach((slot, grantee) -> {
+      if (!grantee.equals(requester.nodeId())) {
+        taken.add(slot);
+      }
+    });
     SourceRanker.Ranking r = ranker.rank(requester, candidates, count(rackSlots, taken),
         count(zoneSlots, taken), originUrl);
     if (r.waitForRackCopy()) {
@@ -187,11 +194,21 @@ public final class SharedTopology implements FleetTopology {
     return n;
   }
 
-  /** Claims the first free slot for {@code grantee}; null when every one is taken. */
+  /**
+   * Claims the first slot free or already held by {@code grantee} (renewing its lease); null when
+   * others hold every one.
+   */
   private String claim(List<String> slots, Set<String> taken, String grantee) {
     for (String s : slots) {
-      if (!taken.contains(s)
-          && grants.putIfAbsent(s, grantee, grantLeaseMs, TimeUnit.MILLISECONDS) == null) {
+      if (taken.contains(s)) {
+        continue;
+      }
+      String holder = grants.putIfAbsent(s, grantee, grantLeaseMs, TimeUnit.MILLISECONDS);
+      if (holder == null) {
+        return s;
+      }
+      if (holder.equals(grantee)) {
+        grants.setTtl(s, grantLeaseMs, TimeUnit.MILLISECONDS);
         return s;
       }
     }
