@@ -241,7 +241,8 @@ wait_http() {
 }
 
 # start_origin HOST: registry + distributor bound to HOST on free ports.
-# Sets REG (host:port), DIST_URL, REG_PID, DIST_PID. Extra JVM options in WC_SERVER_JAVA_OPTS.
+# Sets REG (host:port), DIST_URL, REG_PID, DIST_PID. Extra JVM options in WC_SERVER_JAVA_OPTS,
+# extra distributor options in WC_DIST_OPTS.
 start_origin() {
   local host=$1 rport dport
   rport=$(free_port); dport=$(free_port)
@@ -253,7 +254,7 @@ start_origin() {
   REG="$host:$rport"
   wait_http "http://$REG/health"
   # shellcheck disable=SC2086
-  java ${WC_SERVER_JAVA_OPTS:-} -jar "$WC_JAR" distributor --host "$host" --port "$dport" \
+  java ${WC_SERVER_JAVA_OPTS:-} -jar "$WC_JAR" distributor --host "$host" --port "$dport" ${WC_DIST_OPTS:-} \
     --registry "$REG" --data "$WC_RUN/dist" --advertise "http://$host:$dport" \
     >"$WC_RUN/distributor.log" 2>&1 9>&- &
   DIST_PID=$!; wc_track $DIST_PID

@@ -42,7 +42,8 @@ public final class DistributorVerticle extends VerticleBase {
   private WorkerExecutor topologyPool;
   /*
    * Routing policy: up to 4 sources per answer, one crossing into each rack and each zone per
-   * chunk, grants held for 10 s, a source quarantined for 30 s after 3 failures.
+   * chunk, grants held for 10 s, a source quarantined for 30 s after 3 failures; at most
+   * config.rackCrossings() chunks crossing into one rack at once (0: no cap).
    */
   private static final int MAX_SOURCES = 4;
   private static final int RACK_BUDGET = 1;
@@ -63,12 +64,14 @@ public final class DistributorVerticle extends VerticleBase {
     TopologyRunner runner;
     if (hz == null) {
       topology = new TopologyTable(new SourceRanker(MAX_SOURCES, RACK_BUDGET, ZONE_BUDGET),
-          System::currentTimeMillis, GRANT_LEASE_MS, QUARANTINE_MS, QUARANTINE_AFTER);
+          System::currentTimeMillis, GRANT_LEASE_MS, QUARANTINE_MS, QUARANTINE_AFTER,
+          config.rackCrossings());
       runner = TopologyRunner.inline();
     } else {
       topologyPool = vertx.createSharedWorkerExecutor("wc-topology", 4);
       topology = new SharedTopology(hz, MAX_SOURCES, RACK_BUDGET, ZONE_BUDGET,
-          System::currentTimeMillis, GRANT_LEASE_MS, QUARANTINE_MS, QUARANTINE_AFTER);
+          System::currentTimeMillis, GRANT_LEASE_MS, QUARANTINE_MS, QUARANTINE_AFTER,
+          config.rackCrossings());
       runner = TopologyRunner.on(topologyPool);
     }
     return ChunkStoreWorker.open(ingestPool, config.dataDir(), config.zstdLevel())

@@ -33,6 +33,9 @@ public final class DistributorCommand implements Callable<Integer> {
   @Option(names = "--zstd-level", defaultValue = "1", description = "zstd level for stored chunks (default ${DEFAULT-VALUE}).")
   int zstdLevel;
 
+  @Option(names = "--rack-crossings", defaultValue = "0", description = "At most this many chunks crossing into one rack at once, so each lands early and spreads inside the rack while the next ones cross (default ${DEFAULT-VALUE}: no cap).")
+  int rackCrossings;
+
   /** Joining makes it a member: the registries share its lease, and its topology is the cluster's. */
   @Mixin
   ClusterOptions cluster;
@@ -46,7 +49,8 @@ public final class DistributorCommand implements Callable<Integer> {
       var joining = cluster.config();
       return Servers.runUntilStopped(joining.isEmpty() ? CliSupport.newServerVertx()
           : ClusterOptions.join(joining.get()).vertx(), new DistributorVerticle(
-          new DistributorConfig(port, host, data, registry, url, threads, zstdLevel)));
+          new DistributorConfig(port, host, data, registry, url, threads, zstdLevel)
+              .withRackCrossings(rackCrossings)));
     });
   }
 }

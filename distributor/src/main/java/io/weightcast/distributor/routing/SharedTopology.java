@@ -32,6 +32,9 @@ import java.util.function.LongSupplier;
  *   <li>{@code weightcast.topology.grants}: crossing slots "rack:CHUNK:ZONE/RACK#j" and
  *       "zone:CHUNK:ZONE#j" (j below the budget) to the grantee, TTL = grant lease. A slot is
  *       claimed with {@code putIfAbsent}, so two distributors never hand out the same slot;
+ *   <li>the same map holds the cap on concurrent crossings per rack (see {@link RackCrossings}):
+ *       slots "inflight:ZONE/RACK#j" (j below the cap) to the chunk crossing, released when a node
+ *       of the rack announces it or its fetcher reports a failure, TTL = grant lease;
  *   <li>{@code weightcast.topology.quarantine}: source URL to quarantined-until, TTL = quarantine;
  *   <li>{@code weightcast.topology.transfers}: "CHUNK TO FROM" to "FROM TAB fromRack TAB toRack",
  *       TTL {@link #TRANSFER_TTL_MS}; keyed, so an announcement repeated to several distributors
@@ -55,6 +58,7 @@ public final class SharedTopology implements FleetTopology {
   private final long grantLeaseMs;
   private final long quarantineMs;
   private final int quarantineAfter;
+  private final int maxRackCrossings;
   private final IMap<String, String> nodes;
   private final IMap<String, String> urls;
   private final MultiMap<String, String> holders;
@@ -66,7 +70,9 @@ public final class SharedTopology implements FleetTopology {
   private final RecentEvents failures;
 
   public SharedTopology(HazelcastInstance hz, int maxSources, int rackBudget, int zoneBudget,
-      LongSupplier clock, long grantLeaseMs, long quarantineMs, int quarantineAfter) {
+      LongSupplier clock, long grantLeaseMs, long quarantineMs, int quarantineAfter,
+      int maxRackCrossings) {
+    this.maxRackCrossings = maxRackCrossings;
     this.ranker = new SourceRanker(maxSources, rackBudget, zoneBudget);
     this.rackBudget = rackBudget;
     this.zoneBudget = zoneBudget;
@@ -99,6 +105,7 @@ public final class SharedTopology implements FleetTopology {
         holders.remove(chunk, id);
       }
     }
+    endCrossings(node.rackKey(), have);
     if (!have.isEmpty()) {
       Map<String, Collection<? extends String>> byChunk = new HashMap<>();
       List<String> hexes = new ArrayList<>();
@@ -143,12 +150,18 @@ public final class SharedTopology implements FleetTopology {
     if (r.waitForRackCopy()) {
       return Answer.WAIT;
     }
+    String inFlight = r.crossesRack() ? startCrossing(requester.rackKey(), chunk.hex()) : "";
+    if (inFlight == null) {
+      return Answer.WAIT;
+    }
     String rackSlot = r.crossesRack() ? claim(rackSlots, taken, requester.nodeId()) : "";
     if (rackSlot == null) {
+      grants.remove(inFlight, chunk.hex());
       return Answer.WAIT;
     }
     if (r.crossesZone() && claim(zoneSlots, taken, requester.nodeId()) == null) {
       grants.remove(rackSlot, requester.nodeId());
+      grants.remove(inFlight, chunk.hex());
       return Answer.WAIT;
     }
     load.add(r.sources().get(0), now);
@@ -176,6 +189,39 @@ public final class SharedTopology implements FleetTopology {
       }
     });
     return out;
+  }
+
+  /**
+   * A slot of the rack's crossing cap for {@code chunk} (the one it already has, else a free
+   * one); "" when there is no cap, null when the cap is reached.
+   */
+  private String startCrossing(String rackKey, String chunk) {
+    if (maxRackCrossings == 0) {
+      return "";
+    }
+    List<String> slots = slots("inflight:" + rackKey, maxRackCrossings);
+    Map<String, String> held = grants.getAll(new HashSet<>(slots));
+    for (Map.Entry<String, String> e : held.entrySet()) {
+      if (e.getValue().equals(chunk)) {
+        grants.setTtl(e.getKey(), grantLeaseMs, TimeUnit.MILLISECONDS);
+        return e.getKey();
+      }
+    }
+    return claim(slots, held.keySet(), chunk);
+  }
+
+  private void endCrossings(String rackKey, Collection<Digest> chunks) {
+    if (maxRackCrossings == 0 || chunks.isEmpty()) {
+      return;
+    }
+    Set<String> hexes = new HashSet<>();
+    chunks.forEach(d -> hexes.add(d.hex()));
+    grants.getAll(new HashSet<>(slots("inflight:" + rackKey, maxRackCrossings)))
+        .forEach((slot, chunk) -> {
+          if (hexes.contains(chunk)) {
+            grants.remove(slot, chunk);
+          }
+        });
   }
 
   private static List<String> slots(String key, int budget) {
@@ -224,6 +270,7 @@ public final class SharedTopology implements FleetTopology {
     for (String s : slots("zone:" + chunk.hex() + ":" + reporter.zone(), zoneBudget)) {
       grants.remove(s, reporter.nodeId());
     }
+    endCrossings(reporter.rackKey(), List.of(chunk));
     if (sourceUrl.equals(originUrl)) {
       return;
     }

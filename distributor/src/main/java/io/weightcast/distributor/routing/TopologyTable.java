@@ -23,7 +23,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Load of a node = sources handed out naming it in the last {@code loadWindowMs} (a stand-in
  * for uploads in flight). A source reported failing {@code quarantineAfter} times within
- * {@code quarantineMs} is skipped for {@code quarantineMs}.
+ * {@code quarantineMs} is skipped for {@code quarantineMs}. At most {@code maxRackCrossings}
+ * chunks cross into one rack at once ({@link RackCrossings}; 0 = no cap): a requester that would
+ * start one more waits.
  */
 public final class TopologyTable implements FleetTopology {
   private static final int MAX_TRANSFER_LOG = 200_000;
@@ -44,11 +46,18 @@ public final class TopologyTable implements FleetTopology {
   private final List<Transfer> transfers = new ArrayList<>();
   private final Map<String, Set<Digest>> heldBy = new HashMap<>();
   private final Map<String, Long> lastSeen = new HashMap<>();
+  private final RackCrossings crossings;
   /** A node silent this long (agents announce at least every 10 s) is no longer offered. */
   public static final long NODE_TTL_MS = 30_000;
 
   public TopologyTable(SourceRanker ranker, LongSupplier clock, long grantLeaseMs,
       long quarantineMs, int quarantineAfter) {
+    this(ranker, clock, grantLeaseMs, quarantineMs, quarantineAfter, 0);
+  }
+
+  public TopologyTable(SourceRanker ranker, LongSupplier clock, long grantLeaseMs,
+      long quarantineMs, int quarantineAfter, int maxRackCrossings) {
+    this.crossings = new RackCrossings(maxRackCrossings, grantLeaseMs);
     this.ranker = ranker;
     this.clock = clock;
     this.grantLeaseMs = grantLeaseMs;
@@ -91,6 +100,7 @@ public final class TopologyTable implements FleetTopology {
     for (Digest d : have) {
       holders.computeIfAbsent(d, k -> new HashSet<>()).add(node.nodeId());
       mine.add(d);
+      crossings.ended(node.rackKey(), d);
     }
     fetchedFrom.forEach((chunk, from) -> logTransfer(chunk, from, node));
   }
@@ -113,11 +123,13 @@ public final class TopologyTable implements FleetTopology {
     SourceRanker.Ranking r = ranker.rank(requester, candidates,
         live(grants, rackKey, now, grantLeaseMs), live(grants, zoneKey, now, grantLeaseMs),
         originUrl);
-    if (r.waitForRackCopy()) {
+    if (r.waitForRackCopy()
+        || r.crossesRack() && !crossings.mayStart(requester.rackKey(), now)) {
       return Answer.WAIT;
     }
     if (r.crossesRack()) {
       grants.computeIfAbsent(rackKey, k -> new ArrayDeque<>()).add(now);
+      crossings.started(requester.rackKey(), chunk, now);
     }
     if (r.crossesZone()) {
       grants.computeIfAbsent(zoneKey, k -> new ArrayDeque<>()).add(now);
@@ -135,6 +147,7 @@ public final class TopologyTable implements FleetTopology {
   public void reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk,
       String originUrl) {
     release("rack:" + chunk.hex() + ":" + reporter.rackKey());
+    crossings.ended(reporter.rackKey(), chunk);
     release("zone:" + chunk.hex() + ":" + reporter.zone());
     if (sourceUrl.equals(originUrl)) {
       return;
