@@ -25,10 +25,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #8's fault "loss of one registry and one distributor node mid-rollout", on loopback: a
@@ -42,21 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * crossed into each rack at most once per version holding it.
  */
 @Tag("cluster")
-class ClusterNodeLossTest {
+class ClusterNodeLossTest extends ClusterTestSupport {
   private static final long MIB = 1024 * 1024;
   private static final String[][] PLACES = {
       {"z1", "r1"}, {"z1", "r1"}, {"z1", "r2"}, {"z1", "r2"}, {"z2", "r3"}, {"z2", "r3"}};
-  @TempDir Path dir;
-  private final List<Vertx> toClose = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() {
-    Collections.reverse(toClose);
-    for (Vertx v : toClose) {
-      v.close().await();
-    }
-  }
-
   @Test
   void rolloutSurvivesTheLossOfOneRegistryAndOneDistributor() throws Exception {
     String name = "wc-loss-" + UUID.randomUUID().toString().substring(0, 8);
@@ -141,8 +128,7 @@ class ClusterNodeLossTest {
   }
 
   private ClusteredVertx.Member member(String name, List<String> members, int i) {
-    return ClusterTestSupport.join(name, Integer.parseInt(members.get(i).split(":")[1]),
-        members, toClose);
+    return join(name, Integer.parseInt(members.get(i).split(":")[1]), members);
   }
 
   private RegistryVerticle registry(ClusteredVertx.Member m, RegistryCluster cluster,

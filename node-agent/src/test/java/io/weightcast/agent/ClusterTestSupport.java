@@ -15,13 +15,33 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Helpers shared by the multi-node cluster tests (real Hazelcast members on loopback). */
-final class ClusterTestSupport {
-  private ClusterTestSupport() {}
+/**
+ * Base of the multi-node cluster tests (real Hazelcast members on loopback): a temporary
+ * directory, the Vert.x instances to close after each test (newest first), and helpers.
+ */
+abstract class ClusterTestSupport {
+  @TempDir Path dir;
+  final List<Vertx> toClose = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() {
+    Collections.reverse(toClose);
+    for (Vertx v : toClose) {
+      v.close().await();
+    }
+  }
+
+  /** A clustered Vert.x on Hazelcast port {@code port}, closed after the test. */
+  ClusteredVertx.Member join(String name, int port, List<String> members) {
+    return join(name, port, members, toClose);
+  }
 
   /** A clustered Vert.x on Hazelcast port {@code port}, added to {@code toClose}. */
   static ClusteredVertx.Member join(String name, int port, List<String> members,

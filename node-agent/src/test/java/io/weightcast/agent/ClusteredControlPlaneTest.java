@@ -16,10 +16,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The clustered control plane on loopback: a real 3-member Hazelcast cluster (2 registries and
@@ -29,19 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * agent ends byte-identical on both, having seen sequences 1 and 2 exactly once each.
  */
 @Tag("cluster")
-class ClusteredControlPlaneTest {
+class ClusteredControlPlaneTest extends ClusterTestSupport {
   private static final long MIB = 1024 * 1024;
-  @TempDir Path dir;
-  private final List<Vertx> toClose = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() {
-    Collections.reverse(toClose);
-    for (Vertx v : toClose) {
-      v.close().await();
-    }
-  }
-
   @Test
   void rolloutSurvivesTheLossOfTheLeaderRegistry() throws Exception {
     String name = "wc-test-" + UUID.randomUUID().toString().substring(0, 8);
@@ -110,9 +97,5 @@ class ClusteredControlPlaneTest {
     int chunks = v1.manifest().distinctChunks().size() + v2.manifest().distinctChunks().size();
     ClusterTestSupport.assertCrossingsBounded(AgentFixture.transfers(agents, plane, 6 * chunks),
         List.of(v1, v2));
-  }
-
-  private ClusteredVertx.Member join(String name, int port, List<String> members) {
-    return ClusterTestSupport.join(name, port, members, toClose);
   }
 }

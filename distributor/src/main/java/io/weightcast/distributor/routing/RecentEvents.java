@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Event times per key inside a sliding window of {@code windowMs} (older ones are dropped as
- * they are counted). Thread-safe: {@link SharedTopology} calls it from worker threads.
+ * they are counted). Thread-safe: {@link SharedTopology} calls it from worker threads;
+ * {@link TopologyTable} from its context.
  */
 final class RecentEvents {
   private final long windowMs;
@@ -35,6 +36,14 @@ final class RecentEvents {
       times.remove(key);
     }
     return q.size();
+  }
+
+  /** Forgets the oldest event of {@code key} (a grant handed back). */
+  synchronized void removeOldest(String key) {
+    Deque<Long> q = times.get(key);
+    if (q != null) {
+      q.pollFirst();
+    }
   }
 
   synchronized void clear(String key) {

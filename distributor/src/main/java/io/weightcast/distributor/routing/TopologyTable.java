@@ -3,10 +3,8 @@ package io.weightcast.distributor.routing;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.topology.NodeLocation;
 import io.weightcast.protocol.topology.SourceRanker;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,13 +33,13 @@ public final class TopologyTable implements FleetTopology {
   private final long grantLeaseMs;
   private final long quarantineMs;
   private final int quarantineAfter;
-  private final long loadWindowMs = 5_000;
+  private static final long LOAD_WINDOW_MS = 5_000;
   private final Map<String, NodeLocation> nodes = new LinkedHashMap<>();
   private final Map<String, String> nodeByUrl = new HashMap<>();
   private final Map<Digest, Set<String>> holders = new HashMap<>();
-  private final Map<String, Deque<Long>> grants = new HashMap<>();
-  private final Map<String, Deque<Long>> handedOut = new HashMap<>();
-  private final Map<String, Deque<Long>> failures = new HashMap<>();
+  private final RecentEvents grants;
+  private final RecentEvents handedOut = new RecentEvents(LOAD_WINDOW_MS);
+  private final RecentEvents failures;
   private final Map<String, Long> quarantinedUntil = new HashMap<>();
   private final List<Transfer> transfers = new ArrayList<>();
   private final Map<String, Set<Digest>> heldBy = new HashMap<>();
@@ -58,6 +56,8 @@ public final class TopologyTable implements FleetTopology {
   public TopologyTable(SourceRanker ranker, LongSupplier clock, long grantLeaseMs,
       long quarantineMs, int quarantineAfter, int maxRackCrossings) {
     this.crossings = new RackCrossings(maxRackCrossings, grantLeaseMs);
+    this.grants = new RecentEvents(grantLeaseMs);
+    this.failures = new RecentEvents(quarantineMs);
     this.ranker = ranker;
     this.clock = clock;
     this.grantLeaseMs = grantLeaseMs;
@@ -116,25 +116,25 @@ public final class TopologyTable implements FleetTopology {
           || lastSeen.getOrDefault(id, 0L) < now - NODE_TTL_MS) {
         continue;
       }
-      candidates.add(new SourceRanker.Holder(n, live(handedOut, n.serveUrl(), now, loadWindowMs)));
+      candidates.add(new SourceRanker.Holder(n, handedOut.count(n.serveUrl(), now)));
     }
     String rackKey = "rack:" + chunk.hex() + ":" + requester.rackKey();
     String zoneKey = "zone:" + chunk.hex() + ":" + requester.zone();
     SourceRanker.Ranking r = ranker.rank(requester, candidates,
-        live(grants, rackKey, now, grantLeaseMs), live(grants, zoneKey, now, grantLeaseMs),
+        grants.count(rackKey, now), grants.count(zoneKey, now),
         originUrl);
     if (r.waitForRackCopy()
         || r.crossesRack() && !crossings.mayStart(requester.rackKey(), now)) {
       return Answer.WAIT;
     }
     if (r.crossesRack()) {
-      grants.computeIfAbsent(rackKey, k -> new ArrayDeque<>()).add(now);
+      grants.add(rackKey, now);
       crossings.started(requester.rackKey(), chunk, now);
     }
     if (r.crossesZone()) {
-      grants.computeIfAbsent(zoneKey, k -> new ArrayDeque<>()).add(now);
+      grants.add(zoneKey, now);
     }
-    handedOut.computeIfAbsent(r.sources().get(0), k -> new ArrayDeque<>()).add(now);
+    handedOut.add(r.sources().get(0), now);
     return new Answer(r.sources(), false);
   }
 
@@ -146,25 +146,16 @@ public final class TopologyTable implements FleetTopology {
   @Override
   public void reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk,
       String originUrl) {
-    release("rack:" + chunk.hex() + ":" + reporter.rackKey());
+    grants.removeOldest("rack:" + chunk.hex() + ":" + reporter.rackKey());
     crossings.ended(reporter.rackKey(), chunk);
-    release("zone:" + chunk.hex() + ":" + reporter.zone());
+    grants.removeOldest("zone:" + chunk.hex() + ":" + reporter.zone());
     if (sourceUrl.equals(originUrl)) {
       return;
     }
     long now = clock.getAsLong();
-    Deque<Long> recent = failures.computeIfAbsent(sourceUrl, k -> new ArrayDeque<>());
-    recent.add(now);
-    if (live(failures, sourceUrl, now, quarantineMs) >= quarantineAfter) {
+    if (failures.add(sourceUrl, now) >= quarantineAfter) {
       quarantinedUntil.put(sourceUrl, now + quarantineMs);
-      recent.clear();
-    }
-  }
-
-  private void release(String grantKey) {
-    Deque<Long> q = grants.get(grantKey);
-    if (q != null) {
-      q.pollFirst();
+      failures.clear(sourceUrl);
     }
   }
 
@@ -195,21 +186,5 @@ public final class TopologyTable implements FleetTopology {
     NodeLocation source = sourceId == null ? null : nodes.get(sourceId);
     transfers.add(new Transfer(chunk, from, source == null ? "origin" : source.rackKey(),
         to.nodeId(), to.rackKey()));
-  }
-
-  /** Entries of {@code key} younger than {@code windowMs}; older ones are dropped. */
-  private static int live(Map<String, Deque<Long>> times, String key, long now, long windowMs) {
-    Deque<Long> q = times.get(key);
-    if (q == null) {
-      return 0;
-    }
-    while (!q.isEmpty() && q.peekFirst() <= now - windowMs) {
-      q.pollFirst();
-    }
-    if (q.isEmpty()) {
-      times.remove(key);
-      return 0;
-    }
-    return q.size();
   }
 }
