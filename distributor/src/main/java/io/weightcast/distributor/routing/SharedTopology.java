@@ -26,7 +26,7 @@ import java.util.function.LongSupplier;
  *   <li>{@code weightcast.topology.nodes}: node id to "zone TAB rack TAB serveUrl", TTL
  *       {@link TopologyTable#NODE_TTL_MS} renewed by every announcement (absent = not offered);
  *   <li>{@code weightcast.topology.urls}: serve URL to "node id TAB rack key" (the transfer log's
- *       source rack);
+ *       source rack), TTL {@link #TRANSFER_TTL_MS} renewed by every announcement;
  *   <li>MultiMaps {@code weightcast.topology.holders} (chunk hex to node ids) and
  *       {@code weightcast.topology.held-by} (node id to chunk hexes, for a full announcement);
  *   <li>{@code weightcast.topology.grants}: crossing slots "rack:CHUNK:ZONE/RACK#j" and
@@ -98,7 +98,8 @@ public final class SharedTopology implements FleetTopology {
     nodes.set(id, node.zone() + "\t" + node.rack() + "\t" + node.serveUrl(),
         TopologyTable.NODE_TTL_MS, TimeUnit.MILLISECONDS);
     if (!node.serveUrl().isEmpty()) {
-      urls.set(node.serveUrl(), id + "\t" + node.rackKey());
+      urls.set(node.serveUrl(), id + "\t" + node.rackKey(), TRANSFER_TTL_MS,
+          TimeUnit.MILLISECONDS);
     }
     if (full) {
       for (String chunk : heldBy.remove(id)) {

@@ -21,8 +21,9 @@ import java.util.UUID;
  * (1) seed the map from the local log and catch up; (2) share progress and leases; (3) take the
  * lease when free; from then on commits go through the leader, and every registry mirrors the
  * map on each entry event, on member loss, and every {@link #SWEEP_MS} (a missed event costs at
- * most that long); (4) share the operators' control state ({@link ReplicatedControl}). A publish reaching a follower answers UNAVAILABLE naming the leader; clients
- * given several registries rotate to the next one (RegistryConnection).
+ * most that long); (4) share the operators' control state ({@link ReplicatedControl}). A
+ * publish reaching a follower answers UNAVAILABLE naming the leader; clients given several
+ * registries rotate to the next one (RegistryConnection).
  * Confined to the registry verticle's context.
  */
 public final class RegistryCluster {
