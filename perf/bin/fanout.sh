@@ -205,7 +205,7 @@ done
 
 # --- report -----------------------------------------------------------------------------------
 echo
-echo "=== fan-out over racks: $GIB GiB model (${#FILES[@]} files), compression raw/stored $RATIO; agent links tbf $LINK, rack uplinks tbf $UPLINK, $RACK_SIZE agents per rack, 2 racks per zone; agent JVM options: $AGENT_OPTS; caches dropped: $WC_DROP"
+echo "=== fan-out over racks: $GIB GiB model (${#FILES[@]} files), compression raw/stored $RATIO; agent links tbf $LINK, rack uplinks tbf $UPLINK, $RACK_SIZE agents per rack, 2 racks per zone; distributor options: ${WC_DIST_OPTS:-none}; agent JVM options: $AGENT_OPTS; caches dropped: $WC_DROP"
 machine_facts
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -v mb="$MB" -v l="$LINK_BPS" -v u="$UPLINK_BPS" -v ratio="$RATIO" -v rs="$RACK_SIZE" '
