@@ -241,7 +241,8 @@ wait_http() {
 }
 
 # start_origin HOST: registry + distributor bound to HOST on free ports.
-# Sets REG (host:port), DIST_URL, REG_PID, DIST_PID. Extra JVM options in WC_SERVER_JAVA_OPTS.
+# Sets REG (host:port), DIST_URL, REG_PID, DIST_PID. Extra JVM options in WC_SERVER_JAVA_OPTS,
+# extra distributor options in WC_DIST_OPTS.
 start_origin() {
   local host=$1 rport dport
   rport=$(free_port); dport=$(free_port)
@@ -253,7 +254,7 @@ start_origin() {
   REG="$host:$rport"
   wait_http "http://$REG/health"
   # shellcheck disable=SC2086
-  java ${WC_SERVER_JAVA_OPTS:-} -jar "$WC_JAR" distributor --host "$host" --port "$dport" \
+  java ${WC_SERVER_JAVA_OPTS:-} -jar "$WC_JAR" distributor --host "$host" --port "$dport" ${WC_DIST_OPTS:-} \
     --registry "$REG" --data "$WC_RUN/dist" --advertise "http://$host:$dport" \
     >"$WC_RUN/distributor.log" 2>&1 9>&- &
   DIST_PID=$!; wc_track $DIST_PID
@@ -287,14 +288,14 @@ compression_ratio() {
 }
 
 # start_agent NS DATA NODE HOST [JAVA_OPTS...]: an agent (in namespace NS unless NS is "-").
-# Sets AGENT_PID. Its chunk server binds HOST on a free port. Zone z1; rack $WC_RACK (default one
+# Sets AGENT_PID. Its chunk server binds HOST on a free port. Zone $WC_ZONE (default z1); rack $WC_RACK (default one
 # rack per node); only the models in $WC_AGENT_MODELS if set (else every model).
 start_agent() {
   local ns=$1 data=$2 node=$3 host=$4; shift 4
   local port; port=$(free_port)
   mkdir -p "$data"
   local cmd=(java "$@" -jar "$WC_JAR" agent --registry "$REG" --data "$data" --node-id "$node"
-    --zone z1 --rack "${WC_RACK:-r-$node}" --host "$host" --port "$port")
+    --zone "${WC_ZONE:-z1}" --rack "${WC_RACK:-r-$node}" --host "$host" --port "$port")
   [ -n "${WC_AGENT_MODELS:-}" ] && cmd+=(--models "$WC_AGENT_MODELS")
   if [ "$ns" = - ]; then
     "${cmd[@]}" >"$data.log" 2>&1 9>&- &

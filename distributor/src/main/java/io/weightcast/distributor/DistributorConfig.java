@@ -20,10 +20,13 @@ import java.util.Objects;
  *     {@code http://host:actualPort}
  * @param ingestThreads size of the "wc-ingest" worker pool (hashing, zstd, fsync)
  * @param zstdLevel zstd level used once at ingest, in [-7, 22]
- * @param limits egress cap and upload limits
+ * @param limits egress cap and upload limits (null: {@link DistributorLimits#DEFAULTS})
+ * @param rackCrossings at most this many chunks crossing into one rack at once (routing/
+ *     RackCrossings); 0 = no cap
  */
 public record DistributorConfig(int port, String host, Path dataDir, String registryEndpoint,
-    String advertisedUrl, int ingestThreads, int zstdLevel, DistributorLimits limits) {
+    String advertisedUrl, int ingestThreads, int zstdLevel, DistributorLimits limits,
+    int rackCrossings) {
   public static final int DEFAULT_PORT = 7070;
   public static final int MAX_INGEST_THREADS = 256;
 
@@ -49,13 +52,28 @@ public record DistributorConfig(int port, String host, Path dataDir, String regi
           + "], got " + ingestThreads);
     }
     new ChunkCodec(zstdLevel);
+    if (rackCrossings < 0) {
+      throw new IllegalArgumentException("rackCrossings must be >= 0, got " + rackCrossings);
+    }
   }
 
-  /** With the default limits. */
+  /** No cap on concurrent rack crossings. */
+  public DistributorConfig(int port, String host, Path dataDir, String registryEndpoint,
+      String advertisedUrl, int ingestThreads, int zstdLevel, DistributorLimits limits) {
+    this(port, host, dataDir, registryEndpoint, advertisedUrl, ingestThreads, zstdLevel, limits,
+        0);
+  }
+
+  /** With the default limits and no cap on concurrent rack crossings. */
   public DistributorConfig(int port, String host, Path dataDir, String registryEndpoint,
       String advertisedUrl, int ingestThreads, int zstdLevel) {
     this(port, host, dataDir, registryEndpoint, advertisedUrl, ingestThreads, zstdLevel,
         DistributorLimits.DEFAULTS);
+  }
+
+  public DistributorConfig withRackCrossings(int cap) {
+    return new DistributorConfig(port, host, dataDir, registryEndpoint, advertisedUrl,
+        ingestThreads, zstdLevel, limits, cap);
   }
 
   /** Defaults for everything but the data directory: all interfaces, port 7070, no registry. */

@@ -3,33 +3,21 @@ package io.weightcast.agent;
 import static io.weightcast.agent.AgentFixture.assertIdentical;
 import static io.weightcast.agent.AgentFixture.awaitCurrent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.weightcast.protocol.CommittedVersion;
-import io.weightcast.protocol.cluster.ClusterConfig;
 import io.weightcast.protocol.cluster.ClusteredVertx;
-import io.weightcast.protocol.wire.RegistryConnection;
 import io.weightcast.registry.RegistryConfig;
 import io.weightcast.registry.RegistryVerticle;
 import io.weightcast.registry.cluster.RegistryCluster;
 import io.weightcast.registry.testing.ControlPlaneFixture;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The clustered control plane on loopback: a real 3-member Hazelcast cluster (2 registries and
@@ -39,47 +27,35 @@ import org.junit.jupiter.api.io.TempDir;
  * agent ends byte-identical on both, having seen sequences 1 and 2 exactly once each.
  */
 @Tag("cluster")
-class ClusteredControlPlaneTest {
+class ClusteredControlPlaneTest extends ClusterTestSupport {
   private static final long MIB = 1024 * 1024;
-  @TempDir Path dir;
-  private final List<Vertx> toClose = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() {
-    Collections.reverse(toClose);
-    for (Vertx v : toClose) {
-      v.close().await();
-    }
-  }
-
   @Test
   void rolloutSurvivesTheLossOfTheLeaderRegistry() throws Exception {
     String name = "wc-test-" + UUID.randomUUID().toString().substring(0, 8);
-    int[] hzPorts = {freePort(), freePort(), freePort()};
-    List<String> members = List.of("127.0.0.1:" + hzPorts[0], "127.0.0.1:" + hzPorts[1],
-        "127.0.0.1:" + hzPorts[2]);
-    ClusteredVertx.Member a = join(name, hzPorts[0], members);
+    List<Integer> hzPorts = ClusterTestSupport.freePorts(3);
+    List<String> members = ClusterTestSupport.members(hzPorts);
+    ClusteredVertx.Member a = join(name, hzPorts.get(0), members);
     RegistryCluster clusterA = new RegistryCluster(a.hazelcast());
     RegistryVerticle registryA = new RegistryVerticle(new RegistryConfig("127.0.0.1", 0,
         dir.resolve("registry-a")), clusterA);
     a.vertx().deployVerticle(registryA).await();
     AgentFixture.await(clusterA::leading, 15_000, "registry A to take the lease");
-    ClusteredVertx.Member b = join(name, hzPorts[1], members);
+    ClusteredVertx.Member b = join(name, hzPorts.get(1), members);
     RegistryCluster clusterB = new RegistryCluster(b.hazelcast());
     RegistryVerticle registryB = new RegistryVerticle(new RegistryConfig("127.0.0.1", 0,
         dir.resolve("registry-b")), clusterB);
     b.vertx().deployVerticle(registryB).await();
     String registries = "127.0.0.1:" + registryA.actualPort() + ",127.0.0.1:"
         + registryB.actualPort();
-    ClusteredVertx.Member d = join(name, hzPorts[2], members);
+    ClusteredVertx.Member d = join(name, hzPorts.get(2), members);
     ControlPlaneFixture plane = new ControlPlaneFixture(d.vertx(), dir)
         .withExternalRegistry(registries);
     plane.startDistributor().await();
     plane.awaitLease().await();
     Vertx agents = Vertx.vertx();
     toClose.add(agents);
-    assertEquals(List.of(plane.distributorUrl()), distributorsSeenBy(agents,
-        "127.0.0.1:" + registryB.actualPort()), "the follower knows the distributor's lease");
+    assertEquals(List.of(plane.distributorUrl()), ClusterTestSupport.distributorsSeenBy(agents,
+        "127.0.0.1:" + registryB.actualPort(), 1), "the follower knows the distributor's lease");
 
     List<Path> data = new ArrayList<>();
     List<List<Long>> seen = new ArrayList<>();
@@ -98,7 +74,7 @@ class ClusteredControlPlaneTest {
     CommittedVersion v1 = AgentFixture.publish(agents, plane, dir.resolve("src1"), "m", "v1",
         24 * MIB + 99, 4, 512 * 1024);
     assertEquals(1, v1.sequence());
-    int activeAtKill = countCurrent(data, "v1");
+    int activeAtKill = ClusterTestSupport.countCurrent(data, "m", "v1");
     a.vertx().close().await();
     toClose.remove(a.vertx());
     System.out.println("leader registry killed with " + activeAtKill + " of 6 agents active");
@@ -119,67 +95,7 @@ class ClusteredControlPlaneTest {
       assertEquals(List.of(1L, 2L), List.copyOf(seen.get(i)), "announcements seen by gpu-" + i);
     }
     int chunks = v1.manifest().distinctChunks().size() + v2.manifest().distinctChunks().size();
-    Map<String, Integer> versionsHolding = new HashMap<>();
-    for (CommittedVersion v : List.of(v1, v2)) {
-      v.manifest().distinctChunks().keySet()
-          .forEach(c -> versionsHolding.merge(c.hex(), 1, Integer::sum));
-    }
-    assertCrossingsBounded(AgentFixture.transfers(agents, plane, 6 * chunks), versionsHolding);
-  }
-
-  private ClusteredVertx.Member join(String name, int port, List<String> members) {
-    ClusteredVertx.Member m = ClusteredVertx.start(new ClusterConfig(name, "127.0.0.1", port,
-        members, ""), new VertxOptions()).await();
-    toClose.add(m.vertx());
-    return m;
-  }
-
-  /**
-   * Each chunk entered each rack from outside at most once per version holding it (the
-   * distributor's crossing budget; a chunk in both versions is fetched again for the second).
-   */
-  private static void assertCrossingsBounded(JsonArray transfers,
-      Map<String, Integer> versionsHolding) {
-    Map<String, Integer> crossings = new HashMap<>();
-    for (Object o : transfers) {
-      JsonObject t = (JsonObject) o;
-      if (!t.getString("fromRack").equals(t.getString("toRack"))) {
-        crossings.merge(t.getString("chunk") + " -> " + t.getString("toRack"), 1, Integer::sum);
-      }
-    }
-    assertTrue(!crossings.isEmpty(), "some chunks crossed into racks");
-    crossings.forEach((key, n) -> assertTrue(
-        n <= versionsHolding.getOrDefault(key.substring(0, key.indexOf(' ')), 1),
-        "crossings of " + key + ": " + n));
-  }
-
-  private static int countCurrent(List<Path> data, String version) {
-    int n = 0;
-    for (Path p : data) {
-      n += AgentFixture.current(p, "m").map(version::equals).orElse(false) ? 1 : 0;
-    }
-    return n;
-  }
-
-  private static List<String> distributorsSeenBy(Vertx vertx, String registry) {
-    RegistryConnection conn = RegistryConnection.create(vertx, registry);
-    try {
-      long deadline = System.currentTimeMillis() + 10_000;
-      List<String> live;
-      do {
-        live = ControlPlaneFixture.onContext(vertx, conn::listDistributors).await();
-        AgentFixture.sleep(100);
-      } while (live.isEmpty() && System.currentTimeMillis() < deadline);
-      return live;
-    } finally {
-      conn.close();
-    }
-  }
-
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    ClusterTestSupport.assertCrossingsBounded(AgentFixture.transfers(agents, plane, 6 * chunks),
+        List.of(v1, v2));
   }
 }

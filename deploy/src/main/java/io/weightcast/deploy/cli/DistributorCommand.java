@@ -45,7 +45,10 @@ public final class DistributorCommand implements Callable<Integer> {
   @Option(names = "--max-chunk-size", defaultValue = "256MiB", description = "Largest chunk upload accepted; larger get 413 (default ${DEFAULT-VALUE}).")
   String maxChunkSize;
 
-  /** Joining makes it a member (the registries share its lease); the topology stays its own. */
+  @Option(names = "--rack-crossings", defaultValue = "0", description = "At most this many chunks crossing into one rack at once, so each lands early and spreads inside the rack while the next ones cross (default ${DEFAULT-VALUE}: no cap).")
+  int rackCrossings;
+
+  /** Joining makes it a member: the registries share its lease, and its topology is the cluster's. */
   @Mixin
   ClusterOptions cluster;
 
@@ -64,7 +67,7 @@ public final class DistributorCommand implements Callable<Integer> {
           : ClusterOptions.join(joining.get()).vertx(), new DistributorVerticle(
           new DistributorConfig(port, host, data, registry, url, threads, zstdLevel,
               new DistributorLimits(Bandwidth.parse(maxEgress), maxUploadsPerClient,
-                  Sizes.parse(maxChunkSize))),
+                  Sizes.parse(maxChunkSize))).withRackCrossings(rackCrossings),
           security.security()));
     });
   }

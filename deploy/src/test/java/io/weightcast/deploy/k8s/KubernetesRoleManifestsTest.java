@@ -76,6 +76,27 @@ class KubernetesRoleManifestsTest {
   }
 
   @Test
+  void distributorJoinsTheRegistriesHazelcastCluster() {
+    LaunchLine registry = LaunchLine.of(mainContainer(k8s.workload("registry")));
+    ManifestNode main = mainContainer(k8s.workload("distributor"));
+    LaunchLine distributor = LaunchLine.of(main);
+    for (String flag : List.of("--cluster-k8s-service-dns", "--cluster-port")) {
+      String expected = registry.requiredFlag(flag);
+      main.check(expected.equals(distributor.flag(flag).orElse(null)), "must pass " + flag + " "
+          + expected + " as the registry does (one Hazelcast cluster), passes "
+          + distributor.flag(flag).orElse("nothing"));
+    }
+    main.check(registry.flag("--cluster-name").equals(distributor.flag("--cluster-name")),
+        "must use the registry's --cluster-name");
+    main.check(distributor.flag("--cluster-host").map(h -> h.equals("$(POD_IP)")).orElse(false),
+        "--cluster-host must be $(POD_IP): the other members connect to the pod's address");
+    String port = distributor.requiredFlag("--cluster-port");
+    main.at("ports").check(main.at("ports").items().stream()
+        .anyMatch(p -> p.at("containerPort").text().equals(port)),
+        "must declare the --cluster-port " + port);
+  }
+
+  @Test
   void distributorKeepsChunksOnAClaimDeclaredHere() {
     ManifestNode distributor = k8s.workload("distributor");
     ManifestNode main = mainContainer(distributor);

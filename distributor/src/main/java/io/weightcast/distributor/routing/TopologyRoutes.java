@@ -16,18 +16,23 @@ import java.util.Map;
 
 /**
  * The topology API ({@link TopologyHttp}): agents announce what they hold and ask where to fetch
- * each chunk. Handlers run on the distributor verticle's context, which owns the table.
+ * each chunk. Handlers parse on the distributor verticle's context and call the topology through
+ * {@link TopologyRunner} (inline for the context-confined table, on a worker for the shared one);
+ * failures go to the router's failure handler.
  */
 public final class TopologyRoutes {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(TopologyRoutes.class);
   private static final long BODY_LIMIT = 16L * 1024 * 1024;
 
-  private final TopologyTable table;
+  private final FleetTopology table;
+  private final TopologyRunner runner;
   private final java.util.function.Supplier<String> originUrl;
 
-  public TopologyRoutes(TopologyTable table, java.util.function.Supplier<String> originUrl) {
+  public TopologyRoutes(FleetTopology table, TopologyRunner runner,
+      java.util.function.Supplier<String> originUrl) {
     this.table = table;
+    this.runner = runner;
     this.originUrl = originUrl;
   }
 
@@ -52,25 +57,34 @@ public final class TopologyRoutes {
       JsonObject f = (JsonObject) o;
       fetched.put(Digest.parse(f.getString("chunk")), f.getString("from", ""));
     }
-    table.announce(node, have, fetched, req.getBoolean("full", false));
-    ctx.response().setStatusCode(204).end();
+    boolean full = req.getBoolean("full", false);
+    runner.run(() -> {
+      table.announce(node, have, fetched, full);
+      return null;
+    }).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
   }
 
   private void sources(RoutingContext ctx) {
     JsonObject req = ctx.body().asJsonObject();
     NodeLocation node = location(req);
-    JsonObject sources = new JsonObject();
-    JsonArray wait = new JsonArray();
+    List<Digest> chunks = new ArrayList<>();
     for (Object hex : req.getJsonArray("chunks", new JsonArray())) {
-      Digest d = Digest.parse((String) hex);
-      TopologyTable.Answer a = table.sources(node, d, originUrl.get());
-      if (a.waitForCopy()) {
-        wait.add(d.hex());
-      } else {
-        sources.put(d.hex(), new JsonArray(a.sources()));
-      }
+      chunks.add(Digest.parse((String) hex));
     }
-    ctx.json(new JsonObject().put("sources", sources).put("wait", wait));
+    String origin = originUrl.get();
+    runner.run(() -> {
+      JsonObject sources = new JsonObject();
+      JsonArray wait = new JsonArray();
+      for (Digest d : chunks) {
+        FleetTopology.Answer a = table.sources(node, d, origin);
+        if (a.waitForCopy()) {
+          wait.add(d.hex());
+        } else {
+          sources.put(d.hex(), new JsonArray(a.sources()));
+        }
+      }
+      return new JsonObject().put("sources", sources).put("wait", wait);
+    }).onSuccess(ctx::json).onFailure(ctx::fail);
   }
 
   private void failure(RoutingContext ctx) {
@@ -80,31 +94,38 @@ public final class TopologyRoutes {
       throw new InvalidArgument("source must be set");
     }
     NodeLocation reporter = location(req);
-    if (table.reportFailure(reporter, source, Digest.parse(req.getString("chunk")),
-        originUrl.get())) {
-      LOG.warn("quarantined source {}: repeated failures, last reported by {}: {}", source,
-          reporter.nodeId(), req.getString("reason", ""));
-    }
-    ctx.response().setStatusCode(204).end();
+    Digest chunk = Digest.parse(req.getString("chunk"));
+    String origin = originUrl.get();
+    runner.run(() -> table.reportFailure(reporter, source, chunk, origin)).onSuccess(entered -> {
+      if (entered) {
+        LOG.warn("quarantined source {}: repeated failures, last reported by {}: {}", source,
+            reporter.nodeId(), req.getString("reason", ""));
+      }
+      ctx.response().setStatusCode(204).end();
+    }).onFailure(ctx::fail);
   }
 
   private void transfers(RoutingContext ctx) {
-    JsonArray out = new JsonArray();
-    for (TopologyTable.Transfer t : table.transfers()) {
-      out.add(new JsonObject().put("chunk", t.chunk().hex()).put("from", t.from())
-          .put("fromRack", t.fromRack()).put("to", t.to()).put("toRack", t.toRack()));
-    }
-    ctx.json(new JsonObject().put("transfers", out));
+    runner.run(table::transfers).onSuccess(list -> {
+      JsonArray out = new JsonArray();
+      for (FleetTopology.Transfer t : list) {
+        out.add(new JsonObject().put("chunk", t.chunk().hex()).put("from", t.from())
+            .put("fromRack", t.fromRack()).put("to", t.to()).put("toRack", t.toRack()));
+      }
+      ctx.json(new JsonObject().put("transfers", out));
+    }).onFailure(ctx::fail);
   }
 
   private void nodes(RoutingContext ctx) {
-    JsonArray out = new JsonArray();
-    for (NodeLocation n : table.nodes()) {
-      out.add(new JsonObject().put("node", n.nodeId()).put("zone", n.zone())
-          .put("rack", n.rack()).put("serveUrl", n.serveUrl())
-          .put("quarantined", !n.serveUrl().isEmpty() && table.quarantined(n.serveUrl())));
-    }
-    ctx.json(new JsonObject().put("nodes", out));
+    runner.run(() -> {
+      JsonArray out = new JsonArray();
+      for (NodeLocation n : table.nodes()) {
+        out.add(new JsonObject().put("node", n.nodeId()).put("zone", n.zone())
+            .put("rack", n.rack()).put("serveUrl", n.serveUrl())
+            .put("quarantined", !n.serveUrl().isEmpty() && table.quarantined(n.serveUrl())));
+      }
+      return out;
+    }).onSuccess(out -> ctx.json(new JsonObject().put("nodes", out))).onFailure(ctx::fail);
   }
 
   private static NodeLocation location(JsonObject req) {

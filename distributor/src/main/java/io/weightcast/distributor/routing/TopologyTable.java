@@ -23,15 +23,11 @@ import java.util.function.LongSupplier;
  *
  * <p>Load of a node = sources handed out naming it in the last {@code loadWindowMs} (a stand-in
  * for uploads in flight). A source reported failing {@code quarantineAfter} times within
- * {@code quarantineMs} is skipped for {@code quarantineMs}.
+ * {@code quarantineMs} is skipped for {@code quarantineMs}. At most {@code maxRackCrossings}
+ * chunks cross into one rack at once ({@link RackCrossings}; 0 = no cap): a requester that would
+ * start one more waits.
  */
-public final class TopologyTable {
-  /** One transfer an agent reported: the chunk, where it came from and where it went. */
-  public record Transfer(Digest chunk, String from, String fromRack, String to, String toRack) {}
-
-  /** An answer for one chunk: sources in order, or wait for a copy on its way. */
-  public record Answer(List<String> sources, boolean waitForCopy) {}
-
+public final class TopologyTable implements FleetTopology {
   private static final int MAX_TRANSFER_LOG = 200_000;
 
   private final SourceRanker ranker;
@@ -39,7 +35,7 @@ public final class TopologyTable {
   private final long grantLeaseMs;
   private final long quarantineMs;
   private final int quarantineAfter;
-  private final long loadWindowMs = 5_000;
+  private static final long LOAD_WINDOW_MS = 5_000;
   private final Map<String, NodeLocation> nodes = new LinkedHashMap<>();
   private final Map<String, String> nodeByUrl = new HashMap<>();
   private final Map<Digest, Set<String>> holders = new HashMap<>();
@@ -47,17 +43,25 @@ public final class TopologyTable {
   private record Grant(long at, String node) {}
 
   private final Map<String, Deque<Grant>> grants = new HashMap<>();
-  private final Map<String, Deque<Long>> handedOut = new HashMap<>();
-  private final Map<String, Deque<Long>> failures = new HashMap<>();
+  private final RecentEvents handedOut = new RecentEvents(LOAD_WINDOW_MS);
+  private final RecentEvents failures;
   private final Map<String, Long> quarantinedUntil = new HashMap<>();
   private final List<Transfer> transfers = new ArrayList<>();
   private final Map<String, Set<Digest>> heldBy = new HashMap<>();
   private final Map<String, Long> lastSeen = new HashMap<>();
+  private final RackCrossings crossings;
   /** A node silent this long (agents announce at least every 10 s) is no longer offered. */
-  static final long NODE_TTL_MS = 30_000;
+  public static final long NODE_TTL_MS = 30_000;
 
   public TopologyTable(SourceRanker ranker, LongSupplier clock, long grantLeaseMs,
       long quarantineMs, int quarantineAfter) {
+    this(ranker, clock, grantLeaseMs, quarantineMs, quarantineAfter, 0);
+  }
+
+  public TopologyTable(SourceRanker ranker, LongSupplier clock, long grantLeaseMs,
+      long quarantineMs, int quarantineAfter, int maxRackCrossings) {
+    this.crossings = new RackCrossings(maxRackCrossings, grantLeaseMs);
+    this.failures = new RecentEvents(quarantineMs);
     this.ranker = ranker;
     this.clock = clock;
     this.grantLeaseMs = grantLeaseMs;
@@ -76,6 +80,7 @@ public final class TopologyTable {
    * node holds (its first announcement after a start), replacing what was known of it: a node that
    * restarted with an empty disk must not be offered for chunks it no longer has.
    */
+  @Override
   public void announce(NodeLocation node, Collection<Digest> have,
       Map<Digest, String> fetchedFrom, boolean full) {
     lastSeen.put(node.nodeId(), clock.getAsLong());
@@ -103,11 +108,12 @@ public final class TopologyTable {
     for (Digest d : have) {
       holders.computeIfAbsent(d, k -> new HashSet<>()).add(node.nodeId());
       mine.add(d);
+      crossings.ended(node.rackKey(), d);
     }
     fetchedFrom.forEach((chunk, from) -> logTransfer(chunk, from, node));
   }
 
-  /** Ranks the sources of {@code chunk} for {@code requester} and records the grants made. */
+  @Override
   public Answer sources(NodeLocation requester, Digest chunk, String originUrl) {
     long now = clock.getAsLong();
     List<SourceRanker.Holder> candidates = new ArrayList<>();
@@ -118,25 +124,27 @@ public final class TopologyTable {
           || lastSeen.getOrDefault(id, 0L) < now - NODE_TTL_MS) {
         continue;
       }
-      candidates.add(new SourceRanker.Holder(n, live(handedOut, n.serveUrl(), now, loadWindowMs)));
+      candidates.add(new SourceRanker.Holder(n, handedOut.count(n.serveUrl(), now)));
     }
     String rackKey = "rack:" + chunk.hex() + ":" + requester.rackKey();
     String zoneKey = "zone:" + chunk.hex() + ":" + requester.zone();
     SourceRanker.Ranking r = ranker.rank(requester, candidates,
         liveGrants(rackKey, now), liveGrants(zoneKey, now),
         originUrl);
-    if (r.waitForRackCopy()) {
-      return new Answer(List.of(), true);
+    if (r.waitForRackCopy()
+        || r.crossesRack() && !crossings.mayStart(requester.rackKey(), now)) {
+      return Answer.WAIT;
     }
     if (r.crossesRack()) {
       grants.computeIfAbsent(rackKey, k -> new ArrayDeque<>())
           .add(new Grant(now, requester.nodeId()));
+      crossings.started(requester.rackKey(), chunk, now);
     }
     if (r.crossesZone()) {
       grants.computeIfAbsent(zoneKey, k -> new ArrayDeque<>())
           .add(new Grant(now, requester.nodeId()));
     }
-    handedOut.computeIfAbsent(r.sources().get(0), k -> new ArrayDeque<>()).add(now);
+    handedOut.add(r.sources().get(0), now);
     return new Answer(r.sources(), false);
   }
 
@@ -146,20 +154,20 @@ public final class TopologyTable {
    * peer that fails repeatedly is quarantined. The origin is never quarantined. Answers true when
    * this report put {@code sourceUrl} into quarantine (false when it extends one).
    */
+  @Override
   public boolean reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk,
       String originUrl) {
     release("rack:" + chunk.hex() + ":" + reporter.rackKey(), reporter.nodeId());
+    crossings.ended(reporter.rackKey(), chunk);
     release("zone:" + chunk.hex() + ":" + reporter.zone(), reporter.nodeId());
     if (sourceUrl.equals(originUrl)) {
       return false;
     }
     long now = clock.getAsLong();
-    Deque<Long> recent = failures.computeIfAbsent(sourceUrl, k -> new ArrayDeque<>());
-    recent.add(now);
-    if (live(failures, sourceUrl, now, quarantineMs) >= quarantineAfter) {
+    if (failures.add(sourceUrl, now) >= quarantineAfter) {
       boolean already = quarantined(sourceUrl, now);
       quarantinedUntil.put(sourceUrl, now + quarantineMs);
-      recent.clear();
+      failures.clear(sourceUrl);
       return !already;
     }
     return false;
@@ -188,7 +196,7 @@ public final class TopologyTable {
     return q.size();
   }
 
-  /** Whether {@code url} is quarantined now. */
+  @Override
   public boolean quarantined(String url) {
     return quarantined(url, clock.getAsLong());
   }
@@ -198,10 +206,12 @@ public final class TopologyTable {
     return until != null && until > now;
   }
 
+  @Override
   public List<Transfer> transfers() {
     return List.copyOf(transfers);
   }
 
+  @Override
   public Collection<NodeLocation> nodes() {
     return List.copyOf(nodes.values());
   }
@@ -218,21 +228,5 @@ public final class TopologyTable {
     NodeLocation source = sourceId == null ? null : nodes.get(sourceId);
     transfers.add(new Transfer(chunk, from, source == null ? "origin" : source.rackKey(),
         to.nodeId(), to.rackKey()));
-  }
-
-  /** Entries of {@code key} younger than {@code windowMs}; older ones are dropped. */
-  private static int live(Map<String, Deque<Long>> times, String key, long now, long windowMs) {
-    Deque<Long> q = times.get(key);
-    if (q == null) {
-      return 0;
-    }
-    while (!q.isEmpty() && q.peekFirst() <= now - windowMs) {
-      q.pollFirst();
-    }
-    if (q.isEmpty()) {
-      times.remove(key);
-      return 0;
-    }
-    return q.size();
   }
 }

@@ -89,4 +89,24 @@ class TopologyTableTest {
     assertEquals("z1/r1", t.fromRack());
     assertEquals("z1/r2", t.toRack());
   }
+
+  @Test
+  void atMostTheCapOfChunksCrossIntoARackAtOnce() {
+    TopologyTable capped = new TopologyTable(new SourceRanker(3, 1, 1), () -> now[0], 10_000,
+        30_000, 3, 2);
+    Digest c1 = Digest.sha256(new byte[] {11});
+    Digest c2 = Digest.sha256(new byte[] {12});
+    Digest c3 = Digest.sha256(new byte[] {13});
+    assertFalse(capped.sources(a, c1, ORIGIN).waitForCopy());
+    assertFalse(capped.sources(b, c2, ORIGIN).waitForCopy());
+    assertTrue(capped.sources(a, c3, ORIGIN).waitForCopy(), "a third crossing waits");
+    assertFalse(capped.sources(c, c3, ORIGIN).waitForCopy(), "another rack has its own cap");
+    capped.announce(a, List.of(c1), Map.of(c1, ORIGIN));
+    Digest c4 = Digest.sha256(new byte[] {14});
+    assertFalse(capped.sources(b, c4, ORIGIN).waitForCopy(), "c1 landed: its slot is free");
+    Digest c5 = Digest.sha256(new byte[] {15});
+    assertTrue(capped.sources(a, c5, ORIGIN).waitForCopy(), "c2 and c4 are crossing");
+    capped.reportFailure(b, ORIGIN, c2, ORIGIN);
+    assertFalse(capped.sources(a, c5, ORIGIN).waitForCopy(), "a failed crossing frees its slot");
+  }
 }

@@ -21,8 +21,9 @@ import java.util.UUID;
  * (1) seed the map from the local log and catch up; (2) share progress and leases; (3) take the
  * lease when free; from then on commits go through the leader, and every registry mirrors the
  * map on each entry event, on member loss, and every {@link #SWEEP_MS} (a missed event costs at
- * most that long). A publish reaching a follower answers UNAVAILABLE naming the leader; clients
- * given several registries rotate to the next one (RegistryConnection).
+ * most that long); (4) share the operators' control state ({@link ReplicatedControl}). A
+ * publish reaching a follower answers UNAVAILABLE naming the leader; clients given several
+ * registries rotate to the next one (RegistryConnection).
  * Confined to the registry verticle's context.
  */
 public final class RegistryCluster {
@@ -33,6 +34,7 @@ public final class RegistryCluster {
   private LeaderLease lease;
   private ReplicatedVersions versions;
   private SharedControlState shared;
+  private ReplicatedControl control;
   private Vertx vertx;
   private UUID versionListener;
   private UUID memberListener;
@@ -53,6 +55,8 @@ public final class RegistryCluster {
     versions = new ReplicatedVersions(core, worker, versionMap);
     shared = new SharedControlState(context, core, worker, hz.getMap("weightcast.progress"),
         hz.getMap("weightcast.distributors"));
+    control = new ReplicatedControl(context, core.control(), worker,
+        hz.getMap("weightcast.control"));
     lease = new LeaderLease(vertx, worker, hz.getMap("weightcast.registry-leader"), self,
         () -> versions.catchUp());
     core.replicateWith(this::commit, shared::shareProgress);
@@ -74,6 +78,7 @@ public final class RegistryCluster {
       return null;
     }, false).compose(v -> versions.seed())
         .compose(v -> shared.start())
+        .compose(v -> control.start())
         .compose(v -> lease.start())
         .onSuccess(v -> sweep = vertx.setPeriodic(SWEEP_MS, t -> versions.catchUp()));
   }
@@ -100,7 +105,7 @@ public final class RegistryCluster {
     }
     vertx.cancelTimer(sweep);
     IMap<Long, String> versionMap = hz.getMap("weightcast.versions");
-    return lease.release().compose(v -> shared.stop())
+    return lease.release().compose(v -> shared.stop()).compose(v -> control.stop())
         .compose(v -> worker.executeBlocking(() -> {
           versionMap.removeEntryListener(versionListener);
           hz.getCluster().removeMembershipListener(memberListener);

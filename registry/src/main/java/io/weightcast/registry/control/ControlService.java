@@ -25,7 +25,9 @@ import java.util.function.Function;
  * new {@link ModelControl} with {@link ControlRules} (a typed failure leaves everything as it
  * was); (3) writes the whole state durably; only then (4) swaps it in, appends to the audit list,
  * sends the model's policy to every watcher and publishes {@code control} and {@code policy}
- * events.
+ * events. In a cluster, step (3) first hands the change to {@link ControlSharing} (the cluster's
+ * map, compare-and-set against the state this registry saw), and changes made on other registries
+ * arrive through {@link #adopt}, in the same order as local actions.
  */
 public final class ControlService {
   /** A policy watcher (an agent's watch stream) and the models it wants (empty: all). */
@@ -39,6 +41,7 @@ public final class ControlService {
   private final List<ControlAction> actions;
   private final Set<Watcher> watchers = new LinkedHashSet<>();
   private Future<?> tail = Future.succeededFuture();
+  private ControlSharing sharing = ControlSharing.LOCAL;
 
   private ControlService(ControlStore store, WorkerExecutor worker, VersionCatalog catalog,
       EventHub events, ControlStore.Snapshot loaded) {
@@ -55,6 +58,11 @@ public final class ControlService {
       VersionCatalog catalog, EventHub events) {
     return worker.executeBlocking(store::load)
         .map(s -> new ControlService(store, worker, catalog, events, s));
+  }
+
+  /** Clustered mode: every change goes through {@code sharing} before it is applied here. */
+  public void shareWith(ControlSharing sharing) {
+    this.sharing = sharing;
   }
 
   public Future<ModelPolicy> pin(String model, String version, String who) {
@@ -89,27 +97,59 @@ public final class ControlService {
       }
       ControlAction done = new ControlAction(action, model, version, who,
           System.currentTimeMillis());
-      Map<String, ModelControl> nextModels = new HashMap<>(models);
-      nextModels.put(model, next);
-      List<ControlAction> nextActions = new ArrayList<>(actions);
-      nextActions.add(done);
-      if (nextActions.size() > ControlStore.MAX_ACTIONS) {
-        nextActions.subList(0, nextActions.size() - ControlStore.MAX_ACTIONS).clear();
-      }
-      ControlStore.Snapshot snapshot = new ControlStore.Snapshot(nextModels, nextActions);
-      return worker.executeBlocking(() -> {
-        store.save(snapshot);
-        return null;
-      }).map(saved -> {
-        models.put(model, next);
-        actions.clear();
-        actions.addAll(nextActions);
-        events.publish(new RegistryEvent("control", ControlStore.json(done)));
-        return announce(model);
-      });
+      ModelControl before = control(model);
+      ControlSharing shared = sharing;
+      return commit(model, next, done, () -> shared.share(model, before, next, done));
     });
     tail = result.transform(ignored -> Future.succeededFuture());
     return result;
+  }
+
+  /**
+   * A change another registry of the cluster made (or the cluster's state at start): written to
+   * the local file and applied like a local action, unless this registry already has it.
+   */
+  public Future<ModelPolicy> adopt(String model, ModelControl next, ControlAction done) {
+    Future<ModelPolicy> result = tail.transform(ignored -> next.equals(control(model))
+        && (done == null || actions.contains(done))
+        ? Future.succeededFuture(policy(model))
+        : commit(model, next, done, () -> { }));
+    tail = result.transform(ignored -> Future.succeededFuture());
+    return result;
+  }
+
+  /** Steps (3)-(4): {@code share}, then the file, on the worker; then swap in and announce. */
+  private Future<ModelPolicy> commit(String model, ModelControl next, ControlAction done,
+      Runnable share) {
+    Map<String, ModelControl> nextModels = new HashMap<>(models);
+    nextModels.put(model, next);
+    List<ControlAction> nextActions = new ArrayList<>(actions);
+    if (done != null && !nextActions.contains(done)) {
+      nextActions.add(done);
+    }
+    if (nextActions.size() > ControlStore.MAX_ACTIONS) {
+      nextActions.subList(0, nextActions.size() - ControlStore.MAX_ACTIONS).clear();
+    }
+    ControlStore.Snapshot snapshot = new ControlStore.Snapshot(nextModels, nextActions);
+    return worker.executeBlocking(() -> {
+      share.run();
+      store.save(snapshot);
+      return null;
+    }).map(saved -> {
+      models.put(model, next);
+      boolean newAction = done != null && !actions.contains(done);
+      actions.clear();
+      actions.addAll(nextActions);
+      if (newAction) {
+        events.publish(new RegistryEvent("control", ControlStore.json(done)));
+      }
+      return announce(model);
+    });
+  }
+
+  /** Every model with a control state, for seeding the cluster's map. */
+  public Map<String, ModelControl> controls() {
+    return Map.copyOf(models);
   }
 
   /** A version was committed: its model's target may have moved. */

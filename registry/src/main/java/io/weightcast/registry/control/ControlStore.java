@@ -49,16 +49,11 @@ public final class ControlStore {
     try {
       JsonObject json = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
       Map<String, ModelControl> models = new LinkedHashMap<>();
-      json.getJsonObject("models", new JsonObject()).forEach(e -> {
-        JsonObject m = (JsonObject) e.getValue();
-        models.put(e.getKey(), new ModelControl(Optional.ofNullable(m.getString("pinned")),
-            strings(m.getJsonArray("withdrawn")), strings(m.getJsonArray("paused"))));
-      });
+      json.getJsonObject("models", new JsonObject()).forEach(e ->
+          models.put(e.getKey(), control((JsonObject) e.getValue())));
       List<ControlAction> actions = new ArrayList<>();
       for (Object o : json.getJsonArray("actions", new JsonArray())) {
-        JsonObject a = (JsonObject) o;
-        actions.add(new ControlAction(a.getString("action"), a.getString("model"),
-            a.getString("version"), a.getString("who"), a.getLong("atMs")));
+        actions.add(action((JsonObject) o));
       }
       return new Snapshot(models, actions);
     } catch (IOException e) {
@@ -70,10 +65,7 @@ public final class ControlStore {
 
   public void save(Snapshot s) {
     JsonObject models = new JsonObject();
-    s.models().forEach((model, c) -> models.put(model, new JsonObject()
-        .put("pinned", c.pinned().orElse(null))
-        .put("withdrawn", new JsonArray(List.copyOf(c.withdrawn())))
-        .put("paused", new JsonArray(List.copyOf(c.paused())))));
+    s.models().forEach((model, c) -> models.put(model, json(c)));
     JsonArray actions = new JsonArray();
     s.actions().forEach(a -> actions.add(json(a)));
     write(new JsonObject().put("models", models).put("actions", actions).encodePrettily());
@@ -82,6 +74,25 @@ public final class ControlStore {
   public static JsonObject json(ControlAction a) {
     return new JsonObject().put("action", a.action()).put("model", a.model())
         .put("version", a.version()).put("who", a.who()).put("atMs", a.atMs());
+  }
+
+  /** The inverse of {@link #json(ControlAction)}. */
+  public static ControlAction action(JsonObject a) {
+    return new ControlAction(a.getString("action"), a.getString("model"),
+        a.getString("version"), a.getString("who"), a.getLong("atMs"));
+  }
+
+  /** One model's control as stored (also the cluster's record, registry/.../cluster). */
+  public static JsonObject json(ModelControl c) {
+    return new JsonObject().put("pinned", c.pinned().orElse(null))
+        .put("withdrawn", new JsonArray(List.copyOf(c.withdrawn())))
+        .put("paused", new JsonArray(List.copyOf(c.paused())));
+  }
+
+  /** The inverse of {@link #json(ModelControl)}. */
+  public static ModelControl control(JsonObject m) {
+    return new ModelControl(Optional.ofNullable(m.getString("pinned")),
+        strings(m.getJsonArray("withdrawn")), strings(m.getJsonArray("paused")));
   }
 
   private void write(String content) {

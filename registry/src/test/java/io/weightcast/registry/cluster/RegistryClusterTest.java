@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Two registries in a real Hazelcast cluster on loopback: only the leader commits, a follower
  * answers UNAVAILABLE and a client with both rotates to the leader; progress and versions are
  * visible on both; after the leader is closed the follower takes over and continues the
- * sequence from the replicated log.
+ * sequence from the replicated log. An operator's pin made on one registry holds on the other,
+ * also after the first is gone and a newer version is committed.
  */
 @Tag("cluster")
 class RegistryClusterTest {
@@ -97,6 +98,12 @@ class RegistryClusterTest {
       await(() -> activeNodes(vertx, leader.actualPort(), v1) == 1,
           "progress reported to the follower to show on the leader");
 
+      JsonObject pinned = rest(vertx, HttpMethod.POST, leader.actualPort(), "/v1/models/m/pin",
+          new JsonObject().put("version", "v1"));
+      assertEquals("v1", pinned.getString("pinned"), pinned.encode());
+      await(() -> "v1".equals(policyOn(vertx, follower.actualPort()).getString("pinned")),
+          "the pin made on registry A to show on registry B");
+
       a.vertx().close().await();
       toClose.remove(a.vertx());
       await(clusterB::leading, "registry B to take the lease");
@@ -104,6 +111,11 @@ class RegistryClusterTest {
       plane.upload(v2, dir.resolve("src-v2")).await();
       CommittedVersion c2 = onContext(vertx, () -> both.publish(v2)).version();
       assertEquals(2, c2.sequence(), "the new leader continues the replicated sequence");
+      JsonObject afterFailover = policyOn(vertx, follower.actualPort());
+      assertEquals("v1", afterFailover.getString("target"),
+          "after failover the pin still holds against the newer v2: " + afterFailover.encode());
+      assertTrue(java.nio.file.Files.readString(dir.resolve("b").resolve("control.json"))
+          .contains("\"pinned\" : \"v1\""), "registry B keeps a local copy of the pin");
       await(() -> watched.equals(List.of(1L, 2L)), "the watcher to see 1 then 2, once each");
       assertEquals(List.of("v1", "v2"), onContext(vertx, () -> followerOnly.listVersions("m"))
           .stream().map(v -> v.manifest().version()).toList());
@@ -128,6 +140,27 @@ class RegistryClusterTest {
       return body.getJsonArray("nodes").size();
     } catch (RuntimeException e) {
       return -1;
+    } finally {
+      http.close();
+    }
+  }
+
+  private static JsonObject policyOn(Vertx vertx, int port) {
+    try {
+      return rest(vertx, HttpMethod.GET, port, "/v1/models/m/policy", null);
+    } catch (RuntimeException e) {
+      return new JsonObject();
+    }
+  }
+
+  private static JsonObject rest(Vertx vertx, HttpMethod method, int port, String path,
+      JsonObject body) {
+    HttpClient http = vertx.createHttpClient();
+    try {
+      return onContext(vertx, () -> http.request(method, port, "127.0.0.1", path)
+          .compose(req -> body == null ? req.send() : req.putHeader("content-type",
+              "application/json").send(body.toBuffer()))
+          .compose(resp -> resp.body()).map(b -> b.toJsonObject()));
     } finally {
       http.close();
     }

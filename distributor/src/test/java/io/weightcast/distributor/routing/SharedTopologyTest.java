@@ -1,0 +1,127 @@
+package io.weightcast.distributor.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.cluster.ClusterConfig;
+import io.weightcast.protocol.cluster.ClusteredVertx;
+import io.weightcast.protocol.topology.NodeLocation;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two distributors' {@link SharedTopology} on two real Hazelcast members (loopback, TCP-IP
+ * join): what one learns or grants, the other ranks with. Each test uses its own chunks and
+ * racks (grants and crossing slots live 10 s), so the shared maps need no reset between tests.
+ */
+@Tag("cluster")
+class SharedTopologyTest {
+  private static final String D1 = "http://d1";
+  private static final String D2 = "http://d2";
+  private static HazelcastInstance m1;
+  private static HazelcastInstance m2;
+  private final SharedTopology one = topology(m1, 0);
+  private final SharedTopology two = topology(m2, 0);
+  private final NodeLocation a = new NodeLocation("a", "z1", "r1", "http://a");
+  private final NodeLocation b = new NodeLocation("b", "z1", "r1", "http://b");
+  private final NodeLocation c = new NodeLocation("c", "z1", "r2", "http://c");
+
+  @BeforeAll
+  static void cluster() throws IOException {
+    String name = "wc-topo-" + UUID.randomUUID().toString().substring(0, 8);
+    int p1 = freePort();
+    int p2 = freePort();
+    List<String> members = List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2);
+    m1 = Hazelcast.newHazelcastInstance(ClusteredVertx.hazelcastConfig(
+        new ClusterConfig(name, "127.0.0.1", p1, members, "")));
+    m2 = Hazelcast.newHazelcastInstance(ClusteredVertx.hazelcastConfig(
+        new ClusterConfig(name, "127.0.0.1", p2, members, "")));
+  }
+
+  @AfterAll
+  static void shutdown() {
+    m2.shutdown();
+    m1.shutdown();
+  }
+
+  @Test
+  void aCrossingGrantedByOneDistributorMakesTheRackWaitAtTheOther() {
+    Digest chunk = chunk(1);
+    assertEquals(List.of(D1), one.sources(a, chunk, D1).sources());
+    assertTrue(two.sources(b, chunk, D2).waitForCopy(), "b's rack already has a copy coming");
+    one.announce(a, List.of(chunk), Map.of(chunk, D1), true);
+    assertEquals(List.of("http://a"), two.sources(b, chunk, D2).sources(),
+        "d2 knows what a announced to d1 only");
+  }
+
+  @Test
+  void anAgentFailingOverToTheOtherDistributorReusesItsOwnGrant() {
+    Digest chunk = chunk(2);
+    assertEquals(List.of(D1), one.sources(a, chunk, D1).sources());
+    assertEquals(List.of(D2), two.sources(a, chunk, D2).sources(),
+        "a's own slot is renewed, not waited for");
+    assertTrue(two.sources(b, chunk, D2).waitForCopy(), "still one crossing for the rack");
+  }
+
+  @Test
+  void aFailureReportedAtOneDistributorReleasesTheGrantForBoth() {
+    Digest chunk = chunk(3);
+    one.sources(a, chunk, D1);
+    two.reportFailure(a, D1, chunk, D2);
+    assertFalse(one.sources(b, chunk, D1).waitForCopy());
+  }
+
+  @Test
+  void aFullAnnouncementReplacesWhatTheNodeHeldAndTheLogIsKeptOnce() {
+    Digest chunk = chunk(4);
+    one.announce(c, List.of(chunk), Map.of(chunk, D1), false);
+    two.announce(c, List.of(chunk), Map.of(chunk, D1), false);
+    assertEquals(1, one.transfers().stream().filter(t -> t.chunk().equals(chunk)).count(),
+        "the same announcement sent to both distributors is logged once");
+    assertEquals("origin", two.transfers().stream().filter(t -> t.chunk().equals(chunk))
+        .findFirst().orElseThrow().fromRack());
+    two.announce(c, List.of(), Map.of(), true);
+    NodeLocation g = new NodeLocation("g", "z1", "r7", "http://g");
+    assertEquals(List.of(D1), one.sources(g, chunk, D1).sources(),
+        "c restarted empty: not offered any more");
+  }
+
+  @Test
+  void atMostTheCapOfChunksCrossIntoARackAtOnceAcrossDistributors() {
+    NodeLocation e = new NodeLocation("e", "z9", "r9", "http://e");
+    NodeLocation f = new NodeLocation("f", "z9", "r9", "http://f");
+    SharedTopology cappedOne = topology(m1, 2);
+    SharedTopology cappedTwo = topology(m2, 2);
+    assertFalse(cappedOne.sources(e, chunk(5), D1).waitForCopy());
+    assertFalse(cappedTwo.sources(f, chunk(6), D2).waitForCopy());
+    assertTrue(cappedOne.sources(f, chunk(7), D1).waitForCopy(), "a third crossing waits (cap 2)");
+    cappedTwo.announce(e, List.of(chunk(5)), Map.of(chunk(5), D1), false);
+    assertFalse(cappedOne.sources(f, chunk(7), D1).waitForCopy(), "chunk 5 landed: a slot is free");
+  }
+
+  private static SharedTopology topology(HazelcastInstance hz, int rackCrossings) {
+    return new SharedTopology(hz, 3, 1, 1, System::currentTimeMillis, 10_000, 30_000, 3,
+        rackCrossings);
+  }
+
+  private static Digest chunk(int i) {
+    return Digest.sha256(new byte[] {(byte) i});
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
