@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxExtension;
+import io.weightcast.agent.assemble.SmallDisk;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.NodeProgress;
 import io.weightcast.registry.testing.ControlPlaneFixture;
@@ -18,9 +19,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
 class DiskFullTest {
   private static final long MIB = 1024 * 1024;
   @TempDir Path dir;
+  private SmallDisk small;
   private Path disk;
-  private boolean mounted;
 
   @Test
   void failsWithNoSpaceMidVersionKeepsCurrentAndRecoversWhenSpaceIsFreed(Vertx vertx)
       throws Exception {
-    disk = Files.createDirectories(dir.resolve("disk"));
-    mounted = run("mount", "-t", "tmpfs", "-o", "size=160m", "tmpfs", disk.toString());
-    Assumptions.assumeTrue(mounted, "cannot mount a tmpfs here (needs root)");
+    small = SmallDisk.mount(dir.resolve("disk"), "160m");
+    disk = small.dir();
     ControlPlaneFixture plane = new ControlPlaneFixture(vertx, dir);
     plane.start().await();
     Path data = disk.resolve("data");
@@ -113,29 +111,13 @@ class DiskFullTest {
   /** Mapped windows keep the tmpfs busy until collected: collect, retry, then detach lazily. */
   @AfterEach
   void unmount(Vertx vertx) throws Exception {
-    if (!mounted) {
+    if (small == null) {
       return;
     }
     for (String id : vertx.deploymentIDs()) {
       vertx.undeploy(id).await();
     }
-    for (int attempt = 0; attempt < 20; attempt++) {
-      System.gc();
-      if (run("umount", disk.toString())) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    assertTrue(run("umount", "-l", disk.toString()), "umount -l " + disk);
+    small.close();
   }
 
-  private static boolean run(String... command) throws Exception {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 }

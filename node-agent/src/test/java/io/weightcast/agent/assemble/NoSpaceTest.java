@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,14 +25,13 @@ class NoSpaceTest {
   private static final long MIB = 1024 * 1024;
 
   @TempDir Path tmp;
+  private SmallDisk small;
   private Path disk;
-  private boolean mounted;
 
   @BeforeEach
   void mountSmallDisk() throws Exception {
-    disk = Files.createDirectories(tmp.resolve("disk"));
-    mounted = run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", disk.toString());
-    assumeTrue(mounted, "cannot mount a tmpfs here");
+    small = SmallDisk.mount(tmp.resolve("disk"), "8m");
+    disk = small.dir();
   }
 
   /**
@@ -42,17 +40,9 @@ class NoSpaceTest {
    */
   @AfterEach
   void unmount() throws Exception {
-    if (!mounted) {
-      return;
+    if (small != null) {
+      small.close();
     }
-    for (int attempt = 0; attempt < 20; attempt++) {
-      System.gc();
-      if (run("umount", disk.toString())) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    assertTrue(run("umount", "-l", disk.toString()), "umount -l " + disk);
   }
 
   @Test
@@ -96,13 +86,4 @@ class NoSpaceTest {
     Files.deleteIfExists(file);
   }
 
-  private static boolean run(String... command) throws Exception {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 }
