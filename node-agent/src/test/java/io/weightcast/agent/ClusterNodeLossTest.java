@@ -32,9 +32,11 @@ import org.junit.jupiter.api.Test;
  * Issue #8's fault "loss of one registry and one distributor node mid-rollout", on loopback: a
  * real 4-member Hazelcast cluster (registries A and B, distributors D1 and D2, each on its own
  * clustered Vert.x, the distributors sharing the topology) and 6 agents in 2 zones and 3 racks of
- * two (z1/r1, z1/r2, z2/r3) that know both registries. Version 1 (uploaded to both distributors)
- * starts rolling out, an operator pauses it on A, then D1 and the leader A are killed; the pause
- * held on B, the resume is made there, and the rollout completes from D2 and the peers. Then
+ * two (z1/r1, z1/r2, z2/r3) that know both registries. Agents' ingress is capped at
+ * {@link #INGRESS} so version 1 (uploaded to both distributors) takes seconds to land: D1 is
+ * killed while chunks are in flight from it; then an operator pauses the rollout on A and the
+ * leader A is killed; the pause held on B, the resume is made there, and the rollout completes
+ * from D2 and the peers. Then
  * version 2 goes through B and D2. Proven: every agent byte-identical on both versions, each saw
  * sequences 1 and 2 exactly once, and in the shared transfer log (read from D2) each chunk
  * crossed into each rack at most once per version holding it.
@@ -42,6 +44,8 @@ import org.junit.jupiter.api.Test;
 @Tag("cluster")
 class ClusterNodeLossTest extends ClusterTestSupport {
   private static final long MIB = 1024 * 1024;
+  /** Per-agent ingress cap: 16 MiB then needs >= 2 s per agent, so D1 dies mid-transfer. */
+  private static final long INGRESS = 6 * MIB;
   private static final String[][] PLACES = {
       {"z1", "r1"}, {"z1", "r1"}, {"z1", "r2"}, {"z1", "r2"}, {"z2", "r3"}, {"z2", "r3"}};
   @Test
@@ -79,7 +83,8 @@ class ClusterNodeLossTest extends ClusterTestSupport {
       seen.add(sequences);
       AgentConfig config = AgentConfig.defaults("gpu-" + i, PLACES[i][0], PLACES[i][1],
           registries, d).withServer("127.0.0.1", 0).withFetch(4, 5_000, 8)
-          .withRetryFailedMs(500);
+          .withRetryFailedMs(500)
+          .withGuards(new GuardConfig(io.weightcast.protocol.signing.TrustedKeys.NONE, 0, INGRESS));
       agents.deployVerticle(new AgentVerticle(config)
           .tapAnnouncements(v -> sequences.add(v.sequence()))).await();
     }
@@ -90,19 +95,19 @@ class ClusterNodeLossTest extends ClusterTestSupport {
     int chunks1 = v1.manifest().distinctChunks().size();
     AgentFixture.getJsonUntil(agents, plane2.distributorPort(), TopologyHttp.TRANSFERS_PATH,
         body -> body.getJsonArray("transfers").size() >= 4, 30_000);
-    rest(agents, registryA.actualPort(), "/v1/rollouts/m/v1/pause");
-    AgentFixture.sleep(1_000);   // the pause reaches the agents; chunks in flight finish
+    // Mid-transfer: the first chunks have landed, none of the agents can be done (ingress cap).
     int activeAtKill = ClusterTestSupport.countCurrent(data, "m", "v1");
-    assertTrue(activeAtKill < PLACES.length, "the rollout is still under way when D1 and A die");
-
     d1.vertx().close().await();
     toClose.remove(d1.vertx());
+    assertTrue(activeAtKill < PLACES.length, "the rollout is still under way when D1 dies");
     AgentFixture.await(() -> d2.hazelcast().getPartitionService().isClusterSafe(), 30_000,
         "the cluster to re-replicate after losing D1");
+    rest(agents, registryA.actualPort(), "/v1/rollouts/m/v1/pause");
+    AgentFixture.sleep(1_000);   // the pause reaches the agents; chunks in flight finish
     a.vertx().close().await();
     toClose.remove(a.vertx());
-    System.out.println("distributor D1 and leader registry A killed with " + activeAtKill
-        + " of 6 agents active on v1");
+    System.out.println("distributor D1 killed mid-transfer with " + activeAtKill
+        + " of 6 agents active on v1, then leader registry A");
     AgentFixture.await(clusterB::leading, 15_000, "registry B to take the lease");
     JsonObject paused = policy(agents, registryB.actualPort());
     assertTrue(paused.getJsonArray("paused", new JsonArray()).contains("v1"),

@@ -33,7 +33,11 @@ final class ChunkPresence {
     this.leases = leases;
   }
 
-  /** Succeeds when the most recently registered live distributor holds every chunk. */
+  /**
+   * Succeeds when the most recently registered live distributor that answers holds every chunk.
+   * Distributors are asked newest first; one that cannot be reached (dead, its lease not yet
+   * expired) is passed over for the next, so losing a distributor does not block publishing.
+   */
   Future<Void> requireAll(Manifest manifest) {
     List<String> live = leases.live();
     if (live.isEmpty()) {
@@ -41,15 +45,34 @@ final class ChunkPresence {
           + " registry, so the chunks of " + manifest.id() + " cannot be checked; start one with"
           + " --registry"));
     }
-    String url = live.get(live.size() - 1);
+    return askFrom(live, live.size() - 1, manifest, new ArrayList<>());
+  }
+
+  private Future<Void> askFrom(List<String> live, int i, Manifest manifest,
+      List<String> unreachable) {
+    if (i < 0) {
+      return Future.failedFuture(new Unavailable("no registered distributor answered the chunk"
+          + " check of " + manifest.id() + ": " + String.join("; ", unreachable)));
+    }
+    String url = live.get(i);
     Set<Digest> wanted = manifest.distinctChunks().keySet();
     ChunkApiClient client = clients.computeIfAbsent(url,
         u -> ChunkApiClient.create(vertx, u, 16, TIMEOUT_MS, security));
-    return client.missing(wanted).compose(missing -> missing.isEmpty()
-        ? Future.succeededFuture()
-        : Future.failedFuture(new ChunkNotFound("distributor " + url + " lacks " + missing.size()
-            + " of " + wanted.size() + " chunks of " + manifest.id() + " (first: "
-            + missing.iterator().next().hex() + "); upload them before publishing")));
+    return client.missing(wanted).transform(ar -> {
+      if (ar.failed()) {
+        if (ar.cause() instanceof Unavailable) {
+          unreachable.add(ar.cause().getMessage());
+          return askFrom(live, i - 1, manifest, unreachable);
+        }
+        return Future.failedFuture(ar.cause());
+      }
+      Set<Digest> missing = ar.result();
+      return missing.isEmpty() ? Future.succeededFuture()
+          : Future.failedFuture(new ChunkNotFound("distributor " + url + " lacks "
+              + missing.size() + " of " + wanted.size() + " chunks of " + manifest.id()
+              + " (first: " + missing.iterator().next().hex() + "); upload them before"
+              + " publishing"));
+    });
   }
 
   Future<Void> close() {

@@ -95,6 +95,23 @@ class RegistryPublishTest {
   }
 
   @Test
+  void aDeadDistributorWhoseLeaseIsStillLiveIsPassedOverForTheNextOne() {
+    // A second distributor registers (the newest lease, the one asked first) and dies.
+    ControlPlaneFixture second = new ControlPlaneFixture(vertx, dir.resolve("second"))
+        .withExternalRegistry(plane.registryEndpoint());
+    second.startDistributor().await();
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (registry.listDistributors().await().size() < 2) {
+      assertTrue(System.currentTimeMillis() < deadline, "second lease within 15 s");
+      vertx.timer(100).await();
+    }
+    second.stopDistributor().await();
+    assertEquals(2, registry.listDistributors().await().size(), "its lease outlives it");
+    assertTrue(registry.publish(manifest).await().created(),
+        "the first distributor, which holds the chunks, answers the check");
+  }
+
+  @Test
   void refusesAVersionNamingAChunkTheDistributorLacks() {
     FileEntry f = manifest.files().get(0);
     ChunkSpec c = f.chunks().get(0);
