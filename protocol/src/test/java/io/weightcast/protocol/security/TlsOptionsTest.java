@@ -16,6 +16,7 @@ import io.weightcast.protocol.wire.Endpoints;
 import io.weightcast.protocol.wire.Http2Tuning;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +85,36 @@ class TlsOptionsTest {
     assertEquals("401", status(server, (TlsFixture.Pem) null, chunk).await().substring(0, 3));
     assertEquals("200 served", status(server, (TlsFixture.Pem) null, "/health").await());
     server.close().await();
+  }
+
+  @Test
+  void logsARefusalOncePerIdentityAndEndpointNotPerRequest() throws Exception {
+    AccessGuard guard = new AccessGuard("guard-once", AccessPolicy.parse(
+        "cert agent-1 agent\ncert publisher-1 publisher\n"), AccessRules.AGENT_SERVER);
+    HttpServer server = onContext(() -> vertx.createHttpServer(TlsOptions.server(
+            Http2Tuning.serverOptions("localhost", 0),
+            certs.serverTls(TlsConfig.ClientAuthMode.REQUEST)))
+        .requestHandler(guard.wrap(req -> req.response().end("served")))
+        .listen()).await();
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, "UTF-8"));
+    try {
+      for (int i = 0; i < 3; i++) {
+        // Different chunks, one endpoint: the pair (publisher-1, chunk fetch) is logged once.
+        String chunk = "/v1/chunks/" + Integer.toHexString(0xa0 + i).repeat(32);
+        assertEquals("403", status(server, certs.publisher(), chunk).await().substring(0, 3));
+        assertEquals("401", status(server, (TlsFixture.Pem) null, chunk).await().substring(0, 3));
+      }
+    } finally {
+      System.setErr(stderr);
+      server.close().await();
+    }
+    List<String> lines = captured.toString("UTF-8").lines()
+        .filter(l -> l.contains("guard-once")).toList();
+    assertEquals(2, lines.size(), "one line per (identity, endpoint): " + lines);
+    assertTrue(lines.stream().anyMatch(l -> l.contains("(wrong role)")), lines.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.contains("(not authenticated)")), lines.toString());
   }
 
   /** "STATUS BODY" of a GET over TLS presenting {@code who}'s certificate (null: none). */
