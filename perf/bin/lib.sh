@@ -248,13 +248,13 @@ start_origin() {
   rport=$(free_port); dport=$(free_port)
   mkdir -p "$WC_RUN/registry" "$WC_RUN/dist"
   # shellcheck disable=SC2086
-  java ${WC_SERVER_JAVA_OPTS:-} -jar "$WC_JAR" registry --host "$host" --port "$rport" \
+  java ${WC_SERVER_JAVA_OPTS:-} -jar "$WC_JAR" registry --host "$host" --port "$rport" --plaintext \
     --data "$WC_RUN/registry" >"$WC_RUN/registry.log" 2>&1 9>&- &
   REG_PID=$!; wc_track $REG_PID
   REG="$host:$rport"
   wait_http "http://$REG/health"
   # shellcheck disable=SC2086
-  java ${WC_SERVER_JAVA_OPTS:-} -jar "$WC_JAR" distributor --host "$host" --port "$dport" ${WC_DIST_OPTS:-} \
+  java ${WC_SERVER_JAVA_OPTS:-} -jar "$WC_JAR" distributor --host "$host" --port "$dport" --plaintext ${WC_DIST_OPTS:-} \
     --registry "$REG" --data "$WC_RUN/dist" --advertise "http://$host:$dport" \
     >"$WC_RUN/distributor.log" 2>&1 9>&- &
   DIST_PID=$!; wc_track $DIST_PID
@@ -295,7 +295,7 @@ start_agent() {
   local port; port=$(free_port)
   mkdir -p "$data"
   local cmd=(java "$@" -jar "$WC_JAR" agent --registry "$REG" --data "$data" --node-id "$node"
-    --zone "${WC_ZONE:-z1}" --rack "${WC_RACK:-r-$node}" --host "$host" --port "$port")
+    --zone "${WC_ZONE:-z1}" --rack "${WC_RACK:-r-$node}" --host "$host" --port "$port" --plaintext)
   [ -n "${WC_AGENT_MODELS:-}" ] && cmd+=(--models "$WC_AGENT_MODELS")
   if [ "$ns" = - ]; then
     "${cmd[@]}" >"$data.log" 2>&1 9>&- &

@@ -24,8 +24,10 @@ class PushCommandsIT {
     String registry = "localhost:" + registryPort;
     String distributor = "http://localhost:" + distPort;
     try (JarRunner wc = new JarRunner(dir)) {
-      wc.start("registry", "--port", "" + registryPort, "--data", "./wc-data/registry");
-      wc.start("distributor", "--port", "" + distPort, "--registry", registry, "--data",
+      wc.start("registry", "--host", "127.0.0.1", "--port", "" + registryPort, "--data",
+          "./wc-data/registry");
+      wc.start("distributor", "--host", "127.0.0.1", "--port", "" + distPort, "--registry",
+          registry, "--data",
           "./wc-data/dist");
       awaitDistributorLease(registryPort);
       JarRunner.Result v1 = wc.run(120, "push", "./my-model", "--model", "llama-mini",

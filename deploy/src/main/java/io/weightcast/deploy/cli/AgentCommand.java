@@ -81,6 +81,7 @@ public final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
+      io.weightcast.protocol.security.Security serving = security.serving("agent", host);
       AgentConfig config = AgentConfig.defaults(nodeId, zone, rack, registry, data)
           .withModels(models).withServer(host, port).withFetch(inFlight, stallMs, 5)
           .withRetention(keep, verifyFiles).withAdvertiseUrl(advertise)
@@ -90,7 +91,7 @@ public final class AgentCommand implements Callable<Integer> {
               : TrustedKeys.fromFiles(trustedKeys), Bandwidth.parse(maxEgress),
               Bandwidth.parse(maxIngress)));
       return Servers.runUntilStopped(CliSupport.newServerVertx(), new AgentVerticle(config,
-          security.security()));
+          serving));
     });
   }
 

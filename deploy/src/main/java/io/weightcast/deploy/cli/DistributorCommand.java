@@ -59,16 +59,17 @@ public final class DistributorCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
+      io.weightcast.protocol.security.Security serving = security.serving("distributor", host);
       int threads = ingestThreads > 0 ? ingestThreads : Runtime.getRuntime().availableProcessors();
       String url = advertise != null ? advertise
-          : security.security().tls().scheme() + "://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + port;
+          : serving.tls().scheme() + "://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + port;
       var joining = cluster.config();
       return Servers.runUntilStopped(joining.isEmpty() ? CliSupport.newServerVertx()
           : ClusterOptions.join(joining.get()).vertx(), new DistributorVerticle(
           new DistributorConfig(port, host, data, registry, url, threads, zstdLevel,
               new DistributorLimits(Bandwidth.parse(maxEgress), maxUploadsPerClient,
                   Sizes.parse(maxChunkSize))).withRackCrossings(rackCrossings),
-          security.security()));
+          serving));
     });
   }
 }

@@ -46,17 +46,17 @@ public final class RegistryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
+      io.weightcast.protocol.security.Security serving = security.serving("registry", host);
       RegistryConfig config = new RegistryConfig(host, port, data, new PublishLimits(
           Sizes.parse(maxManifestBytes), maxFiles, maxPathLength, Sizes.parse(maxChunkSize)));
       var joining = cluster.config();
       if (joining.isEmpty()) {
         return Servers.runUntilStopped(CliSupport.newServerVertx(), new RegistryVerticle(config, null,
-            security.security()));
+            serving));
       }
       var member = ClusterOptions.join(joining.get());
       return Servers.runUntilStopped(member.vertx(),
-          new RegistryVerticle(config, new RegistryCluster(member.hazelcast()),
-              security.security()));
+          new RegistryVerticle(config, new RegistryCluster(member.hazelcast()), serving));
     });
   }
 }

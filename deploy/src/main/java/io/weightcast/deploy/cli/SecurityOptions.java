@@ -39,6 +39,24 @@ public final class SecurityOptions {
   @Option(names = "--token-file", description = "Read the bearer token from this file (first line) instead of --token.")
   Path tokenFile;
 
+  @Option(names = "--plaintext", description = "Roles only: serve h2c without TLS on a non-loopback address (traffic and tokens in clear; for trusted networks and benchmarks). Without TLS and without this flag a role binds only loopback.")
+  boolean plaintext;
+
+  /**
+   * The settings of a server role binding {@code host}: plaintext h2c is off by default outside
+   * loopback, so a role without {@code --tls-cert/--tls-key} refuses a non-loopback address
+   * unless {@code --plaintext} says the operator means it (the demo binds loopback).
+   */
+  public Security serving(String role, String host) {
+    Security s = security();
+    if (!s.tls().serves() && !plaintext && !TlsOptions.isLoopback(host)) {
+      throw new IllegalArgumentException(role + " would serve " + host + " without TLS: give"
+          + " --tls-cert and --tls-key (SECURITY.md), bind --host 127.0.0.1, or pass --plaintext"
+          + " to accept unencrypted traffic");
+    }
+    return s;
+  }
+
   /** Validated settings; loads the OpenSSL engine here (main thread), not on an event loop. */
   public Security security() {
     TlsConfig tls = TlsConfig.of(cert, key, ca, clientAuth, engine);

@@ -65,7 +65,7 @@ public final class TlsOptions {
    * meshes that add TLS themselves); see SECURITY.md.
    */
   public static void warnIfPlaintext(String role, String host, TlsConfig tls) {
-    if (tls.serves() || loopback(host)) {
+    if (tls.serves() || isLoopback(host)) {
       return;
     }
     LOG.warn("*** {} binds {} WITHOUT TLS: chunks, manifests and bearer tokens cross the"
@@ -73,7 +73,8 @@ public final class TlsOptions {
         + " 127.0.0.1. See SECURITY.md. ***", role, host);
   }
 
-  static boolean loopback(String host) {
+  /** Whether {@code host} names a loopback address (localhost, 127.0.0.0/8, ::1). */
+  public static boolean isLoopback(String host) {
     String h = host.strip().toLowerCase(java.util.Locale.ROOT);
     return h.equals("localhost") || h.startsWith("127.") || h.equals("::1")
         || h.equals("[::1]");
