@@ -153,10 +153,31 @@ final class Chromium implements AutoCloseable {
     } catch (RuntimeException e) {
       // The browser may have gone already; the process is stopped below either way.
     }
+    // Chromium's helpers (renderer, GPU, crashpad) outlive the browser process for a moment and
+    // keep writing into the profile: stop and await every descendant before deleting it.
+    List<ProcessHandle> helpers = process.descendants().toList();
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
-    io.weightcast.deploy.demo.DemoRun.deleteTree(profile);
+    for (ProcessHandle h : helpers) {
+      h.destroy();
+      try {
+        h.onExit().get(5, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        h.destroyForcibly();
+      }
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        io.weightcast.deploy.demo.DemoRun.deleteTree(profile);
+        return;
+      } catch (java.nio.file.DirectoryNotEmptyException | java.io.UncheckedIOException e) {
+        if (attempt == 20) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 }
