@@ -72,13 +72,7 @@ class TlsOptionsTest {
 
   @Test
   void mapsClientCertificateNamesToRoles() {
-    AccessGuard guard = new AccessGuard("test", AccessPolicy.parse(
-        "cert agent-1 agent\ncert publisher-1 publisher\n"), AccessRules.AGENT_SERVER);
-    HttpServer server = onContext(() -> vertx.createHttpServer(TlsOptions.server(
-            Http2Tuning.serverOptions("localhost", 0),
-            certs.serverTls(TlsConfig.ClientAuthMode.REQUEST)))
-        .requestHandler(guard.wrap(req -> req.response().end("served")))
-        .listen()).await();
+    HttpServer server = guardedServer("test");
     String chunk = "/v1/chunks/" + "cd".repeat(32);
     assertEquals("200 served", status(server, certs.agent(), chunk).await());
     assertEquals("403", status(server, certs.publisher(), chunk).await().substring(0, 3));
@@ -89,13 +83,7 @@ class TlsOptionsTest {
 
   @Test
   void logsARefusalOncePerIdentityAndEndpointNotPerRequest() throws Exception {
-    AccessGuard guard = new AccessGuard("guard-once", AccessPolicy.parse(
-        "cert agent-1 agent\ncert publisher-1 publisher\n"), AccessRules.AGENT_SERVER);
-    HttpServer server = onContext(() -> vertx.createHttpServer(TlsOptions.server(
-            Http2Tuning.serverOptions("localhost", 0),
-            certs.serverTls(TlsConfig.ClientAuthMode.REQUEST)))
-        .requestHandler(guard.wrap(req -> req.response().end("served")))
-        .listen()).await();
+    HttpServer server = guardedServer("guard-once");
     java.io.PrintStream stderr = System.err;
     java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
     System.setErr(new java.io.PrintStream(captured, true, "UTF-8"));
@@ -115,6 +103,20 @@ class TlsOptionsTest {
     assertEquals(2, lines.size(), "one line per (identity, endpoint): " + lines);
     assertTrue(lines.stream().anyMatch(l -> l.contains("(wrong role)")), lines.toString());
     assertTrue(lines.stream().anyMatch(l -> l.contains("(not authenticated)")), lines.toString());
+  }
+
+  /**
+   * A TLS server (client certificates requested) answering "served" behind a guard named
+   * {@code name} that grants cert CN agent-1 the agent role and publisher-1 the publisher role.
+   */
+  private static HttpServer guardedServer(String name) {
+    AccessGuard guard = new AccessGuard(name, AccessPolicy.parse(
+        "cert agent-1 agent\ncert publisher-1 publisher\n"), AccessRules.AGENT_SERVER);
+    return onContext(() -> vertx.createHttpServer(TlsOptions.server(
+            Http2Tuning.serverOptions("localhost", 0),
+            certs.serverTls(TlsConfig.ClientAuthMode.REQUEST)))
+        .requestHandler(guard.wrap(req -> req.response().end("served")))
+        .listen()).await();
   }
 
   /** "STATUS BODY" of a GET over TLS presenting {@code who}'s certificate (null: none). */
