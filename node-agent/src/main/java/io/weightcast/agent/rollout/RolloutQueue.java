@@ -45,7 +45,10 @@ public final class RolloutQueue {
   private final TreeSet<Long> pending = new TreeSet<>();
   /** Sequences queued, running or waiting for a retry: {@link #fetch} leaves those alone. */
   private final java.util.Set<Long> underway = new java.util.HashSet<>();
-  /** Per model, announced versions by sequence: what "a newer version" is judged against. */
+  /**
+   * Per model, announced versions by sequence from the oldest pending one on: what "a newer
+   * version" is judged against (older entries are dropped in {@link #handled}).
+   */
   private final Map<String, TreeMap<Long, String>> announced = new HashMap<>();
   /** Announced versions waiting for the policy message that follows them. */
   private final List<CommittedVersion> awaitingPolicy = new ArrayList<>();
@@ -149,6 +152,10 @@ public final class RolloutQueue {
   private void handled(long sequence) {
     pending.remove(sequence);
     savePosition.accept(pending.isEmpty() ? highestSeen : pending.first() - 1);
+    // Only pending versions are judged (against newer ones): what is older is no longer needed.
+    long oldestJudged = pending.isEmpty() ? Long.MAX_VALUE : pending.first();
+    announced.values().forEach(byModel -> byModel.headMap(oldestJudged).clear());
+    announced.values().removeIf(TreeMap::isEmpty);
   }
 
   /** Whether every announced version has been handled (succeeded or failed) at least once. */
