@@ -27,7 +27,8 @@
 # Usage: perf/bin/fanout.sh [N...=4 8 16] [SIZE=128MiB]   (a last argument with a unit is the size)
 #   env: LINK=100mbit (agent link), UPLINK=50mbit (rack uplink; default 8:1 oversubscription at
 #        RACK_SIZE=4), RACK_SIZE=4, WC_FANOUT_AGENT_OPTS (default "-Xmx256m -XX:+UseSerialGC"),
-#        WC_KEEP=1 (keep the run dir)
+#        WC_KEEP=1 (keep the run dir), STAR=0 (skip the star baseline: its columns print 0),
+#        WC_DIST_OPTS (extra distributor options, e.g. "--rack-crossings 4")
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -199,7 +200,7 @@ run_star() {  # N
 for n in "${NS_COUNTS[@]}"; do
   fresh_origin
   run_weightcast "$n"
-  run_star "$n"
+  if [ "${STAR:-1}" = 1 ]; then run_star "$n"; else STAR_S=0; STAR_COPIES=0; fi
   echo "$n $WC_S $STAR_S $WC_CPU $WC_DCPU $WC_RSS $WC_RETRIES $WC_COPIES $STAR_COPIES" >>"$RESULTS"
 done
 

@@ -34,8 +34,57 @@ public interface FleetTopology {
   void announce(NodeLocation node, Collection<Digest> have, Map<Digest, String> fetchedFrom,
       boolean full);
 
+  /** Which answers a {@link #sources(NodeLocation, Digest, String, Scope)} call may give. */
+  enum Scope {
+    /** Any: a rack holder, or a crossing when the budget and the cap allow one. */
+    ANY,
+    /** Only a crossing into the requester's rack (granted); anything else is WAIT, no side effect. */
+    CROSSING,
+    /** Only a holder inside the requester's rack (nothing granted); else WAIT. */
+    IN_RACK;
+
+    /** Whether an answer that does (or does not) cross into the requester's rack is allowed. */
+    public boolean allows(boolean crossesRack) {
+      return this == ANY || (this == CROSSING) == crossesRack;
+    }
+  }
+
   /** Ranks the sources of {@code chunk} for {@code requester} and records the grants made. */
-  Answer sources(NodeLocation requester, Digest chunk, String originUrl);
+  default Answer sources(NodeLocation requester, Digest chunk, String originUrl) {
+    return sources(requester, chunk, originUrl, Scope.ANY);
+  }
+
+  /** Like {@link #sources(NodeLocation, Digest, String)}, limited to the answers {@code scope} allows. */
+  Answer sources(NodeLocation requester, Digest chunk, String originUrl, Scope scope);
+
+  /**
+   * Picks at most {@code want} of {@code candidates} (the requester's missing chunks, in its own
+   * order) for it to fetch now, with their sources: (1) chunks that may cross into its rack now
+   * (within the per-chunk budget and the rack's cap), so the uplink stays busy with distinct
+   * chunks; (2) then chunks already held inside its rack. Candidates not picked are neither
+   * granted nor counted: the requester asks again when a slot frees. Why a pick and not one
+   * chunk per slot: a slot waiting on a chunk whose copy is still crossing would sit idle while
+   * rack-mates hold other chunks it lacks. Blocking like the other methods (see
+   * {@link TopologyRunner}).
+   */
+  default Map<Digest, List<String>> pick(NodeLocation requester, List<Digest> candidates,
+      int want, String originUrl) {
+    Map<Digest, List<String>> picked = new java.util.LinkedHashMap<>();
+    for (Scope scope : List.of(Scope.CROSSING, Scope.IN_RACK)) {
+      for (Digest d : candidates) {
+        if (picked.size() >= want) {
+          return picked;
+        }
+        if (!picked.containsKey(d)) {
+          Answer a = sources(requester, d, originUrl, scope);
+          if (!a.waitForCopy()) {
+            picked.put(d, a.sources());
+          }
+        }
+      }
+    }
+    return picked;
+  }
 
   /**
    * {@code reporter} could not get a good copy of {@code chunk} from {@code sourceUrl}: its

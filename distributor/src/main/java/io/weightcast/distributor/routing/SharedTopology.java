@@ -68,6 +68,9 @@ public final class SharedTopology implements FleetTopology {
   private final IMap<String, String> transfers;
   private final RecentEvents load = new RecentEvents(LOAD_WINDOW_MS);
   private final RecentEvents failures;
+  private static final long RACKS_REFRESH_MS = 2_000;
+  static final int MAX_PICK_CANDIDATES = 64;
+  private volatile RackSizes rackSizes;
 
   public SharedTopology(HazelcastInstance hz, int maxSources, int rackBudget, int zoneBudget,
       LongSupplier clock, long grantLeaseMs, long quarantineMs, int quarantineAfter,
@@ -131,7 +134,7 @@ public final class SharedTopology implements FleetTopology {
    * boundary it crosses, else (another distributor took it first) the requester waits.
    */
   @Override
-  public Answer sources(NodeLocation requester, Digest chunk, String originUrl) {
+  public Answer sources(NodeLocation requester, Digest chunk, String originUrl, Scope scope) {
     long now = clock.getAsLong();
     List<SourceRanker.Holder> candidates = liveHolders(requester, chunk.hex(), now);
     List<String> rackSlots = slots("rack:" + chunk.hex() + ":" + requester.rackKey(), rackBudget);
@@ -148,10 +151,10 @@ public final class SharedTopology implements FleetTopology {
     });
     SourceRanker.Ranking r = ranker.rank(requester, candidates, count(rackSlots, taken),
         count(zoneSlots, taken), originUrl);
-    if (r.waitForRackCopy()) {
+    if (r.waitForRackCopy() || !scope.allows(r.crossesRack())) {
       return Answer.WAIT;
     }
-    String inFlight = r.crossesRack() ? startCrossing(requester.rackKey(), chunk.hex()) : "";
+    String inFlight = r.crossesRack() ? startCrossing(requester, chunk.hex()) : "";
     if (inFlight == null) {
       return Answer.WAIT;
     }
@@ -167,6 +170,17 @@ public final class SharedTopology implements FleetTopology {
     }
     load.add(r.sources().get(0), now);
     return new Answer(r.sources(), false);
+  }
+
+  /**
+   * Looks at the first {@link #MAX_PICK_CANDIDATES} candidates only: each one costs a few
+   * Hazelcast round trips here, and the agent asks again as soon as a slot frees.
+   */
+  @Override
+  public Map<Digest, List<String>> pick(NodeLocation requester, List<Digest> candidates,
+      int want, String originUrl) {
+    return FleetTopology.super.pick(requester,
+        candidates.subList(0, Math.min(candidates.size(), MAX_PICK_CANDIDATES)), want, originUrl);
   }
 
   private List<SourceRanker.Holder> liveHolders(NodeLocation requester, String chunk, long now) {
@@ -196,8 +210,9 @@ public final class SharedTopology implements FleetTopology {
    * A slot of the rack's crossing cap for {@code chunk} (the one it already has, else a free
    * one); "" when there is no cap, null when the cap is reached.
    */
-  private String startCrossing(String rackKey, String chunk) {
-    if (maxRackCrossings == 0) {
+  private String startCrossing(NodeLocation requester, String chunk) {
+    String rackKey = requester.rackKey();
+    if (maxRackCrossings == 0 || !rackHasOthers(requester)) {
       return "";
     }
     List<String> slots = slots("inflight:" + rackKey, maxRackCrossings);
@@ -210,6 +225,32 @@ public final class SharedTopology implements FleetTopology {
     }
     return claim(slots, held.keySet(), chunk);
   }
+
+  /**
+   * Whether another live node shares {@code requester}'s rack (the cap holds only then, as in
+   * {@link TopologyTable}). From a snapshot of the nodes map, refreshed at most every
+   * {@link #RACKS_REFRESH_MS}: a rack-mate that just appeared is seen within that.
+   */
+  private boolean rackHasOthers(NodeLocation requester) {
+    long now = clock.getAsLong();
+    RackSizes sizes = rackSizes;
+    if (sizes == null || sizes.at() <= now - RACKS_REFRESH_MS) {
+      Map<String, Set<String>> members = new HashMap<>();
+      nodes.forEach((id, encoded) -> {
+        String[] f = encoded.split("\t", 3);
+        if (f.length >= 2) {
+          members.computeIfAbsent(f[0] + "/" + f[1], k -> new HashSet<>()).add(id);
+        }
+      });
+      sizes = new RackSizes(now, members);
+      rackSizes = sizes;
+    }
+    Set<String> mates = sizes.members().getOrDefault(requester.rackKey(), Set.of());
+    return mates.size() > (mates.contains(requester.nodeId()) ? 1 : 0);
+  }
+
+  /** Rack key to node ids, as of {@code at}. */
+  private record RackSizes(long at, Map<String, Set<String>> members) {}
 
   private void endCrossings(String rackKey, Collection<Digest> chunks) {
     if (maxRackCrossings == 0 || chunks.isEmpty()) {

@@ -24,6 +24,8 @@ public final class TopologyRoutes {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(TopologyRoutes.class);
   private static final long BODY_LIMIT = 16L * 1024 * 1024;
+  /** A pick hands out at most this many chunks at once (an agent's slots). */
+  private static final int MAX_WANT = 1024;
 
   private final FleetTopology table;
   private final TopologyRunner runner;
@@ -72,9 +74,19 @@ public final class TopologyRoutes {
       chunks.add(Digest.parse((String) hex));
     }
     String origin = originUrl.get();
+    Integer want = req.getInteger("want");
+    if (want != null && (want < 1 || want > MAX_WANT)) {
+      throw new InvalidArgument("want must be between 1 and " + MAX_WANT + ", got " + want);
+    }
     runner.run(() -> {
       JsonObject sources = new JsonObject();
       JsonArray wait = new JsonArray();
+      if (want != null) {
+        Map<Digest, List<String>> picked = table.pick(node, chunks, want, origin);
+        picked.forEach((d, urls) -> sources.put(d.hex(), new JsonArray(urls)));
+        chunks.stream().filter(d -> !picked.containsKey(d)).forEach(d -> wait.add(d.hex()));
+        return new JsonObject().put("sources", sources).put("wait", wait);
+      }
       for (Digest d : chunks) {
         FleetTopology.Answer a = table.sources(node, d, origin);
         if (a.waitForCopy()) {

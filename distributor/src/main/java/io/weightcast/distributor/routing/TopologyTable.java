@@ -49,6 +49,8 @@ public final class TopologyTable implements FleetTopology {
   private final List<Transfer> transfers = new ArrayList<>();
   private final Map<String, Set<Digest>> heldBy = new HashMap<>();
   private final Map<String, Long> lastSeen = new HashMap<>();
+  /** Rack key to the ids of the nodes last seen in it. */
+  private final Map<String, Set<String>> rackMembers = new HashMap<>();
   private final RackCrossings crossings;
   /** A node silent this long (agents announce at least every 10 s) is no longer offered. */
   public static final long NODE_TTL_MS = 30_000;
@@ -98,6 +100,13 @@ public final class TopologyTable implements FleetTopology {
       heldBy.remove(node.nodeId());
     }
     NodeLocation before = nodes.put(node.nodeId(), node);
+    if (before != null && !before.rackKey().equals(node.rackKey())) {
+      Set<String> old = rackMembers.get(before.rackKey());
+      if (old != null) {
+        old.remove(node.nodeId());
+      }
+    }
+    rackMembers.computeIfAbsent(node.rackKey(), k -> new HashSet<>()).add(node.nodeId());
     if (before != null && !before.serveUrl().equals(node.serveUrl())) {
       nodeByUrl.remove(before.serveUrl());
     }
@@ -114,7 +123,7 @@ public final class TopologyTable implements FleetTopology {
   }
 
   @Override
-  public Answer sources(NodeLocation requester, Digest chunk, String originUrl) {
+  public Answer sources(NodeLocation requester, Digest chunk, String originUrl, Scope scope) {
     long now = clock.getAsLong();
     List<SourceRanker.Holder> candidates = new ArrayList<>();
     for (String id : holders.getOrDefault(chunk, Set.of())) {
@@ -131,8 +140,9 @@ public final class TopologyTable implements FleetTopology {
     SourceRanker.Ranking r = ranker.rank(requester, candidates,
         liveGrants(rackKey, now), liveGrants(zoneKey, now),
         originUrl);
-    if (r.waitForRackCopy()
-        || r.crossesRack() && !crossings.mayStart(requester.rackKey(), now)) {
+    if (r.waitForRackCopy() || !scope.allows(r.crossesRack())
+        || r.crossesRack() && capped(requester, now)
+            && !crossings.mayStart(requester.rackKey(), now)) {
       return Answer.WAIT;
     }
     if (r.crossesRack()) {
@@ -146,6 +156,16 @@ public final class TopologyTable implements FleetTopology {
     }
     handedOut.add(r.sources().get(0), now);
     return new Answer(r.sources(), false);
+  }
+
+  /** Whether the crossing cap applies to {@code requester}: another live node shares its rack. */
+  private boolean capped(NodeLocation requester, long now) {
+    for (String id : rackMembers.getOrDefault(requester.rackKey(), Set.of())) {
+      if (!id.equals(requester.nodeId()) && lastSeen.getOrDefault(id, 0L) >= now - NODE_TTL_MS) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

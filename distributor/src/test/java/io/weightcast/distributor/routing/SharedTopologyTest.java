@@ -103,11 +103,17 @@ class SharedTopologyTest {
     NodeLocation f = new NodeLocation("f", "z9", "r9", "http://f");
     SharedTopology cappedOne = topology(m1, 2);
     SharedTopology cappedTwo = topology(m2, 2);
+    cappedOne.announce(e, List.of(), Map.of(), true);
+    cappedTwo.announce(f, List.of(), Map.of(), true);
     assertFalse(cappedOne.sources(e, chunk(5), D1).waitForCopy());
     assertFalse(cappedTwo.sources(f, chunk(6), D2).waitForCopy());
     assertTrue(cappedOne.sources(f, chunk(7), D1).waitForCopy(), "a third crossing waits (cap 2)");
     cappedTwo.announce(e, List.of(chunk(5)), Map.of(chunk(5), D1), false);
     assertFalse(cappedOne.sources(f, chunk(7), D1).waitForCopy(), "chunk 5 landed: a slot is free");
+    cappedTwo.announce(f, List.of(chunk(8)), Map.of(), false);
+    assertEquals(Map.of(chunk(8), List.of("http://f")),
+        cappedOne.pick(e, List.of(chunk(9), chunk(8)), 2, D1),
+        "the cap is spent (6 and 7 crossing): a pick gives only what a rack-mate holds");
   }
 
   private static SharedTopology topology(HazelcastInstance hz, int rackCrossings) {

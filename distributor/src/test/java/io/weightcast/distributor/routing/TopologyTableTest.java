@@ -94,6 +94,8 @@ class TopologyTableTest {
   void atMostTheCapOfChunksCrossIntoARackAtOnce() {
     TopologyTable capped = new TopologyTable(new SourceRanker(3, 1, 1), () -> now[0], 10_000,
         30_000, 3, 2);
+    capped.announce(a, List.of(), Map.of());
+    capped.announce(b, List.of(), Map.of());
     Digest c1 = Digest.sha256(new byte[] {11});
     Digest c2 = Digest.sha256(new byte[] {12});
     Digest c3 = Digest.sha256(new byte[] {13});
@@ -108,5 +110,47 @@ class TopologyTableTest {
     assertTrue(capped.sources(a, c5, ORIGIN).waitForCopy(), "c2 and c4 are crossing");
     capped.reportFailure(b, ORIGIN, c2, ORIGIN);
     assertFalse(capped.sources(a, c5, ORIGIN).waitForCopy(), "a failed crossing frees its slot");
+  }
+
+  @Test
+  void aNodeAloneInItsRackIsNotCappedItHasNobodyToSpreadTo() {
+    TopologyTable capped = new TopologyTable(new SourceRanker(3, 1, 1), () -> now[0], 10_000,
+        30_000, 3, 1);
+    capped.announce(c, List.of(), Map.of());
+    for (byte i = 20; i < 25; i++) {
+      assertFalse(capped.sources(c, Digest.sha256(new byte[] {i}), ORIGIN).waitForCopy());
+    }
+    capped.announce(new NodeLocation("d", "z1", "r2", "http://d"), List.of(), Map.of());
+    assertTrue(capped.sources(c, Digest.sha256(new byte[] {30}), ORIGIN).waitForCopy(),
+        "with a rack-mate the cap holds (the five crossings above are still in flight)");
+    now[0] += TopologyTable.NODE_TTL_MS + 1;
+    capped.announce(c, List.of(), Map.of());
+    assertFalse(capped.sources(c, Digest.sha256(new byte[] {31}), ORIGIN).waitForCopy());
+    assertFalse(capped.sources(c, Digest.sha256(new byte[] {32}), ORIGIN).waitForCopy(),
+        "a rack-mate that went silent no longer counts: a second crossing at once is allowed");
+  }
+
+  @Test
+  void aPickTakesCrossingsUpToTheCapThenCopiesAlreadyInTheRack() {
+    TopologyTable capped = new TopologyTable(new SourceRanker(3, 1, 1), () -> now[0], 10_000,
+        30_000, 3, 2);
+    Digest c1 = Digest.sha256(new byte[] {41});
+    Digest c2 = Digest.sha256(new byte[] {42});
+    Digest c3 = Digest.sha256(new byte[] {43});
+    Digest x1 = Digest.sha256(new byte[] {44});
+    Digest x2 = Digest.sha256(new byte[] {45});
+    capped.announce(a, List.of(), Map.of());
+    capped.announce(b, List.of(x1, x2), Map.of());
+    Map<Digest, List<String>> picked = capped.pick(a, List.of(c1, x1, c2, c3, x2), 4, ORIGIN);
+    assertEquals(List.of(c1, c2, x1, x2), List.copyOf(picked.keySet()),
+        "two crossings (the cap), then what a rack-mate holds");
+    assertEquals(List.of(ORIGIN), picked.get(c1));
+    assertEquals(List.of("http://b"), picked.get(x1));
+    assertEquals(Map.of(), capped.pick(a, List.of(c3), 1, ORIGIN), "the cap is spent");
+    assertEquals(Map.of(), capped.pick(b, List.of(c1, c2), 2, ORIGIN),
+        "c1 and c2 are crossing into the rack: b waits for them, nothing is granted");
+    capped.announce(a, List.of(c1), Map.of(c1, ORIGIN));
+    assertEquals(Map.of(c3, List.of(ORIGIN), c1, List.of("http://a")),
+        capped.pick(b, List.of(c1, c3), 2, ORIGIN), "c1 landed: a slot for c3, c1 from a");
   }
 }

@@ -128,6 +128,29 @@ public final class TopologyClient {
         });
   }
 
+  /**
+   * Asks {@code origin} which of {@code candidates} (missing chunks, in this node's order) to fetch
+   * now: at most {@code want} of them, each with its sources (a pick, see {@link TopologyHttp}).
+   * Not batched: the caller keeps at most one pick per rollout outstanding. An older distributor
+   * that ignores {@code want} answers every chunk; only the first {@code want} are kept.
+   */
+  public Future<Map<Digest, List<String>>> pick(String origin, List<Digest> candidates,
+      int want) {
+    JsonArray chunks = new JsonArray();
+    candidates.forEach(d -> chunks.add(d.hex()));
+    return post(origin, TopologyHttp.SOURCES_PATH,
+        location().put("chunks", chunks).put("want", want)).map(resp -> {
+          Map<Digest, List<String>> picked = new LinkedHashMap<>();
+          for (Digest d : candidates) {
+            Plan plan = planOf(resp, d);
+            if (!plan.waitForCopy() && picked.size() < want) {
+              picked.put(d, plan.sources());
+            }
+          }
+          return picked;
+        });
+  }
+
   private static Plan planOf(JsonObject resp, Digest chunk) {
     JsonArray list = resp.getJsonObject("sources", new JsonObject()).getJsonArray(chunk.hex());
     List<String> sources = new ArrayList<>();

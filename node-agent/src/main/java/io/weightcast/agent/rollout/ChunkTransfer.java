@@ -1,11 +1,9 @@
 package io.weightcast.agent.rollout;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.weightcast.agent.AgentMetrics;
 import io.weightcast.agent.assemble.ChunkLocation;
 import io.weightcast.agent.assemble.VersionAssembly;
-import io.weightcast.agent.fetch.TopologyClient.Plan;
 import io.weightcast.protocol.Digest;
 import io.weightcast.agent.serve.HeldChunks;
 import java.util.List;
@@ -15,17 +13,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves one chunk onto this node: (0) when the node already holds a chunk with the same digest
  * (another version, or elsewhere in this one), copy it locally ({@link LocalCopy}) and stop; if
- * that copy fails to verify or to read, log it and go on fetching; (1) ask the origin distributor where to get it (a rack peer, a
- * zone peer, another zone, or the origin itself); when a copy is already on its way into the rack
- * or zone, wait {@link #WAIT_STEP_MS} and ask again, for at most {@link #MAX_WAIT_MS}, then go to
- * the origin; (2) try the sources in order, reporting each one that fails; (3) decode, verify and
- * write the first good copy on the disk pool, then record where it came from. Confined to the
- * agent verticle's context.
+ * that copy fails to verify or to read, log it and go on fetching; (1) try the sources the
+ * distributor picked for it ({@link FetchScheduler}) in order, reporting each one that fails;
+ * (2) decode, verify and write the first good copy on the disk pool, then record where it came
+ * from. Confined to the agent verticle's context.
  */
 final class ChunkTransfer {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkTransfer.class);
-  static final long WAIT_STEP_MS = 100;
-  static final long MAX_WAIT_MS = 30_000;
 
   private final RolloutContext ctx;
   private final VersionAssembly assembly;
@@ -45,10 +39,13 @@ final class ChunkTransfer {
     this.onWritten = onWritten;
   }
 
-  /** Copies {@code loc} from a local copy, or fetches it asking {@code origin} for sources. */
-  Future<Void> run(ChunkLocation loc, String origin) {
+  /**
+   * Copies {@code loc} from a local copy, or fetches it from {@code sources} in order
+   * ({@code origin}: the distributor that picked them, told of each source that fails).
+   */
+  Future<Void> run(ChunkLocation loc, String origin, List<String> sources) {
     return copyLocally(loc).compose(copied -> copied ? Future.<Void>succeededFuture()
-        : plan(loc, origin, 0).compose(sources -> tryEach(loc, origin, sources, 0)));
+        : tryEach(loc, origin, sources.isEmpty() ? List.of(origin) : sources, 0));
   }
 
   /** Step 0: answers true when the chunk was copied from a held copy. */
@@ -67,23 +64,6 @@ final class ChunkTransfer {
           LOG.warn("local copy of chunk {} from {} failed, fetching it: {}",
               loc.chunk().digest().shortHex(), held.file(), e.getMessage());
           return false;
-        });
-  }
-
-  private Future<List<String>> plan(ChunkLocation loc, String origin, long waitedMs) {
-    return ctx.topology().plan(origin, loc.chunk().digest())
-        .otherwise(e -> new Plan(List.of(origin), false))
-        .compose(plan -> {
-          if (!plan.waitForCopy()) {
-            return Future.succeededFuture(plan.sources());
-          }
-          if (waitedMs >= MAX_WAIT_MS) {
-            return Future.succeededFuture(List.of(origin));
-          }
-          Promise<List<String>> later = Promise.promise();
-          ctx.vertx().setTimer(WAIT_STEP_MS,
-              t -> plan(loc, origin, waitedMs + WAIT_STEP_MS).onComplete(later));
-          return later.future();
         });
   }
 

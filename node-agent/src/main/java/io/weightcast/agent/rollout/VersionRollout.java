@@ -1,7 +1,6 @@
 package io.weightcast.agent.rollout;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.weightcast.agent.assemble.AssemblyConfig;
 import io.weightcast.agent.assemble.ChunkLocation;
 import io.weightcast.agent.assemble.ModelStore;
@@ -12,7 +11,6 @@ import io.weightcast.protocol.NodeProgress;
 import io.weightcast.protocol.NodeProgress.State;
 import io.weightcast.protocol.failure.Unavailable;
 import io.weightcast.protocol.failure.WeightcastFailure;
-import io.weightcast.protocol.wire.Bounded;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * any byte is fetched or written: it is reported FAILED with the reason and {@code current} stays;
  * (1) open the assembly on the disk pool (free-space
  * check, preallocation, journal replay after a crash); (2) fetch every missing chunk, at most
- * {@code chunksInFlight} at once, decode + verify + write + journal each on the disk pool,
- * retrying a failed chunk from the next source with backoff 250 ms x 2^attempt; (3) finish: force,
+ * {@code chunksInFlight} at once, as the distributor picks them ({@link FetchScheduler}), decode +
+ * verify + write + journal each on the disk pool, retrying a failed chunk from the next
+ * distributor with backoff 250 ms x 2^attempt; (3) finish: force,
  * fsync, rename staging into {@code DATA/models/M/V}; (3b) warm its files into the page cache
  * ({@code PageCacheWarmer}; a warm-up failure is logged, never fatal); (4) activate if it is the
  * newest version of its model (or, under an operator policy, its target), then apply retention.
@@ -112,19 +111,14 @@ public final class VersionRollout {
     if (missing.isEmpty()) {
       return Future.succeededFuture();
     }
-    return ctx.sources().get().compose(urls -> {
-      sources = urls;
-      return Bounded.forEach(missing, ctx.config().chunksInFlight(), loc -> fetchOne(loc, 1))
-          .onFailure(e -> ctx.sources().invalidate());
-    });
-  }
-
-  private Future<Void> fetchOne(ChunkLocation loc, int attempt) {
-    String origin = sources.get((loc.chunk().index() + attempt - 1) % sources.size());
-    // A paused rollout starts no new fetch; chunks already in flight finish.
-    return ctx.gate().whenRunnable(manifest.model(), manifest.version(),
-            () -> report(State.PAUSED))
-        .compose(v -> transfer.run(loc, origin)).recover(e -> retry(loc, attempt, e));
+    return ctx.sources().get().compose(urls -> new FetchScheduler(ctx.vertx(), urls,
+            ctx.config().chunksInFlight(), ctx.topology()::pick, transfer::run, this::giveUp,
+            // A paused rollout starts no new fetch; chunks already in flight finish.
+            () -> ctx.gate().whenRunnable(manifest.model(), manifest.version(),
+                () -> report(State.PAUSED)),
+            System::currentTimeMillis)
+        .run(missing)
+        .onFailure(e -> ctx.sources().invalidate()));
   }
 
   /** A chunk is verified and durable: count it and serve it to peers from staging. */
@@ -137,19 +131,17 @@ public final class VersionRollout {
     report(State.FETCHING);
   }
 
-  private Future<Void> retry(ChunkLocation loc, int attempt, Throwable e) {
+  /** Retry policy of {@link FetchScheduler}: null to retry {@code loc}, else why the run ends. */
+  private Throwable giveUp(ChunkLocation loc, int attempt, Throwable e) {
     boolean retryable = !(e instanceof WeightcastFailure f) || f.retryable();
     if (!retryable || attempt >= ctx.config().maxAttempts()) {
-      return Future.failedFuture(new Unavailable("chunk " + loc.chunk().index() + " of '"
+      return new Unavailable("chunk " + loc.chunk().index() + " of '"
           + loc.file().path() + "' (" + loc.chunk().digest().shortHex() + ") failed after "
-          + attempt + " attempt(s): " + e.getMessage(), e));
+          + attempt + " attempt(s): " + e.getMessage(), e);
     }
     LOG.info("{}: retrying chunk {} of '{}' (attempt {}): {}", manifest.id(),
         loc.chunk().index(), loc.file().path(), attempt + 1, e.getMessage());
-    Promise<Void> later = Promise.promise();
-    ctx.vertx().setTimer(250L << Math.min(attempt - 1, 6),
-        t -> fetchOne(loc, attempt + 1).onComplete(later));
-    return later.future();
+    return null;
   }
 
   private Future<Void> finish() {

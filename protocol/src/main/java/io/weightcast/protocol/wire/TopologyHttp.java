@@ -12,7 +12,10 @@ package io.weightcast.protocol.wire;
  *   <li>{@code POST /v1/topology/sources}: {@code {"node","zone","rack","serveUrl",
  *       "chunks":[sha256...]}} answers {@code {"sources":{sha256:[url...]}, "wait":[sha256...]}}:
  *       sources to try in order, or chunks whose copy is already on its way into the rack or
- *       zone (ask again shortly).</li>
+ *       zone (ask again shortly). With {@code "want": n} it is a <em>pick</em>: {@code chunks}
+ *       are the requester's missing chunks in its preferred order, and at most {@code n} of them
+ *       get sources — first chunks that may cross into its rack now (granted), then chunks held
+ *       inside its rack; the rest are listed under {@code wait} with nothing granted.</li>
  *   <li>{@code POST /v1/topology/failures}: {@code {"node","source","chunk","reason"}}: a source
  *       failed, stalled or sent bytes that did not verify. Repeated offenders are quarantined.</li>
  *   <li>{@code GET /v1/topology/transfers}, {@code GET /v1/topology/nodes}: the transfer log and
