@@ -28,7 +28,10 @@
 #   env: LINK=100mbit (agent link), UPLINK=50mbit (rack uplink; default 8:1 oversubscription at
 #        RACK_SIZE=4), RACK_SIZE=4, WC_FANOUT_AGENT_OPTS (default "-Xmx256m -XX:+UseSerialGC"),
 #        WC_KEEP=1 (keep the run dir), STAR=0 (skip the star baseline: its columns print 0),
-#        WC_DIST_OPTS (extra distributor options, e.g. "--rack-crossings 4")
+#        WC_DIST_OPTS (extra distributor options, e.g. "--rack-crossings 4"),
+#        WARMUP=SIZE (e.g. 32MiB: before the timed version, every agent rolls out fanN/v0, a model
+#        of that size with other bytes, as a long-running agent has done earlier versions; so
+#        the timed run is a warm daemon's, its JIT done. Empty (default): agents are fresh JVMs)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -42,6 +45,7 @@ LINK=${LINK:-100mbit}
 UPLINK=${UPLINK:-50mbit}
 RACK_SIZE=${RACK_SIZE:-4}
 AGENT_OPTS=${WC_FANOUT_AGENT_OPTS:--Xmx256m -XX:+UseSerialGC}
+WARMUP=${WARMUP:-}
 MAXN=0; for n in "${NS_COUNTS[@]}"; do [ "$n" -gt "$MAXN" ] && MAXN=$n; done
 [ "$MAXN" -le 200 ] || { echo "N must be <= 200" >&2; exit 2; }
 wc_require_root
@@ -84,6 +88,28 @@ MB=$(model_bytes "$MODEL_DIR")
 GIB=$(calc "%.4f" "$MB/1024^3")
 mapfile -t FILES < <(model_files "$MODEL_DIR")
 log "model: $MODEL_DIR, ${#FILES[@]} files, $MB bytes ($GIB GiB)"
+
+# warm_model_dir BYTES: sets WARM_DIR to a cached synthetic model of other bytes (seed 7, not the
+# timed model's 42), so nothing of it can be reused locally by the timed version.
+warm_model_dir() {
+  local bytes=$1 dir="$WC_WORK/models/warm-$1"
+  if [ ! -f "$dir/.complete" ]; then
+    rm -rf "$dir"; mkdir -p "$dir/model"
+    cat >"$WC_RUN/GenWarm.java" <<'EOF2'
+import java.nio.file.Path;
+public class GenWarm {
+  public static void main(String[] a) {
+    io.weightcast.protocol.synthetic.SyntheticModel.write(Path.of(a[0]), Long.parseLong(a[1]), 7L);
+  }
+}
+EOF2
+    wc_fg java -cp "$WC_JAR" "$WC_RUN/GenWarm.java" "$dir/model" "$bytes" >&2 || die "warm-up model generation failed"
+    sync
+    touch "$dir/.complete"
+  fi
+  WARM_DIR="$dir/model"
+}
+[ -z "$WARMUP" ] || warm_model_dir "$(parse_size "$WARMUP")"
 
 # downlink_bytes N -> bytes sent so far into each rack used by N agents, space-separated
 downlink_bytes() {
@@ -151,6 +177,12 @@ run_weightcast() {  # N
     done
   done
   wait_idle "${pids[@]}"   # start-up JIT and GC done
+  if [ -n "$WARMUP" ]; then
+    push_model "$WARM_DIR" "$m" v0
+    for i in $(seq "$n"); do wait_current "${datas[i-1]}" "$m" v0 "${pids[i-1]}" 900; done
+    wait_idle "${pids[@]}"
+    log "N=$n warm-up: every agent activated $m/v0 ($WARMUP of other bytes) in $(elapsed "$(committed_at "$m" v0)" "$(now)")s"
+  fi
   wc_drop_caches
   d0=$(cpu_of "$DIST_PID")
   for i in $(seq "$n"); do cpu=$(calc "%.2f" "$cpu-$(cpu_of "${pids[i-1]}")"); done
@@ -172,6 +204,7 @@ run_weightcast() {  # N
   curl -s "$DIST_URL/v1/topology/transfers" >"$WC_RUN/transfers-$n.json" 2>/dev/null || true
   same_bytes "$MODEL_DIR" "${datas[n-1]}/models/$m/$v" || die "agent $n files differ"
   wc_kill "${pids[@]}"
+  if [ "${WC_KEEP:-0}" = 1 ]; then mkdir -p "$WC_RUN/logs-$n" && cp "$WC_RUN"/agents/*.log "$WC_RUN/logs-$n/"; fi
   rm -rf "$WC_RUN/agents"
 }
 
@@ -206,7 +239,7 @@ done
 
 # --- report -----------------------------------------------------------------------------------
 echo
-echo "=== fan-out over racks: $GIB GiB model (${#FILES[@]} files), compression raw/stored $RATIO; agent links tbf $LINK, rack uplinks tbf $UPLINK, $RACK_SIZE agents per rack, 2 racks per zone; distributor options: ${WC_DIST_OPTS:-none}; agent JVM options: $AGENT_OPTS; caches dropped: $WC_DROP"
+echo "=== fan-out over racks: $GIB GiB model (${#FILES[@]} files), compression raw/stored $RATIO; agent links tbf $LINK, rack uplinks tbf $UPLINK, $RACK_SIZE agents per rack, 2 racks per zone; distributor options: ${WC_DIST_OPTS:-none}; warm-up version before the timed one: ${WARMUP:-none (fresh agent JVMs)}; agent JVM options: $AGENT_OPTS; caches dropped: $WC_DROP"
 machine_facts
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -v mb="$MB" -v l="$LINK_BPS" -v u="$UPLINK_BPS" -v ratio="$RATIO" -v rs="$RACK_SIZE" '

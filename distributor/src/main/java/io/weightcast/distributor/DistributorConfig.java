@@ -22,13 +22,16 @@ import java.util.Objects;
  * @param zstdLevel zstd level used once at ingest, in [-7, 22]
  * @param limits egress cap and upload limits (null: {@link DistributorLimits#DEFAULTS})
  * @param rackCrossings at most this many chunks crossing into one rack at once (routing/
- *     RackCrossings); 0 = no cap
+ *     RackCrossings); 0 = no cap. Default {@link #DEFAULT_RACK_CROSSINGS}: a rack needs to take
+ *     in the model only as fast as one of its hosts can (link L; the copies spread inside), and
+ *     two crossings of min(L, U / 2) each give min(2L, U) >= min(L, U) for any uplink U
  */
 public record DistributorConfig(int port, String host, Path dataDir, String registryEndpoint,
     String advertisedUrl, int ingestThreads, int zstdLevel, DistributorLimits limits,
     int rackCrossings) {
   public static final int DEFAULT_PORT = 7070;
   public static final int MAX_INGEST_THREADS = 256;
+  public static final int DEFAULT_RACK_CROSSINGS = 2;
 
   public DistributorConfig {
     limits = limits == null ? DistributorLimits.DEFAULTS : limits;
@@ -57,14 +60,14 @@ public record DistributorConfig(int port, String host, Path dataDir, String regi
     }
   }
 
-  /** No cap on concurrent rack crossings. */
+  /** With the default cap on concurrent rack crossings. */
   public DistributorConfig(int port, String host, Path dataDir, String registryEndpoint,
       String advertisedUrl, int ingestThreads, int zstdLevel, DistributorLimits limits) {
     this(port, host, dataDir, registryEndpoint, advertisedUrl, ingestThreads, zstdLevel, limits,
-        0);
+        DEFAULT_RACK_CROSSINGS);
   }
 
-  /** With the default limits and no cap on concurrent rack crossings. */
+  /** With the default limits and the default cap on concurrent rack crossings. */
   public DistributorConfig(int port, String host, Path dataDir, String registryEndpoint,
       String advertisedUrl, int ingestThreads, int zstdLevel) {
     this(port, host, dataDir, registryEndpoint, advertisedUrl, ingestThreads, zstdLevel,

@@ -78,6 +78,48 @@ class TopologyFanOutTest {
     assertEquals(0L, mix.getLong("local"));
   }
 
+  /**
+   * Two racks of three agents (one zone), so the distributor's default cap on concurrent crossings
+   * applies and agents take chunks as it picks them: each chunk still crosses into each rack
+   * exactly once, and the other two copies in each rack come from rack-mates.
+   */
+  @Test
+  void withRackMatesAndTheCrossingCapEachChunkCrossesOnceAndTheRestStaysInside(Vertx vertx) {
+    ControlPlaneFixture plane = new ControlPlaneFixture(vertx, dir);
+    plane.start().await();
+    List<Path> data = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Path d = dir.resolve("agent-" + i);
+      data.add(d);
+      AgentConfig config = AgentConfig.defaults("gpu-" + i, "z1", "r" + (i / 3 + 1),
+          plane.registryEndpoint(), d).withServer("127.0.0.1", 0).withFetch(4, 5_000, 5)
+          .withRetryFailedMs(500);
+      vertx.deployVerticle(new AgentVerticle(config)).await();
+    }
+    CommittedVersion v1 = AgentFixture.publish(vertx, plane, dir.resolve("src"), "m", "v1",
+        16 * MIB + 7, 3, 512 * 1024);
+    for (Path d : data) {
+      awaitCurrent(d, "m", "v1", 60_000);
+      assertIdentical(d, v1.manifest());
+    }
+    int chunks = v1.manifest().distinctChunks().size();
+    JsonArray transfers = AgentFixture.transfers(vertx, plane, 6 * chunks);
+    assertEquals(6 * chunks, transfers.size(), "one logged transfer per chunk per agent");
+    Map<String, Integer> crossings = new HashMap<>();
+    int inside = 0;
+    for (Object o : transfers) {
+      JsonObject t = (JsonObject) o;
+      if (t.getString("fromRack").equals(t.getString("toRack"))) {
+        inside++;
+      } else {
+        crossings.merge(t.getString("chunk") + " -> " + t.getString("toRack"), 1, Integer::sum);
+      }
+    }
+    assertEquals(2 * chunks, crossings.size(), "every chunk entered both racks: " + crossings);
+    crossings.forEach((key, n) -> assertEquals(1, n, "crossings of " + key));
+    assertEquals(4 * chunks, inside, "two of the three copies in each rack came from rack-mates");
+  }
+
   /** The registry's source mix of m/v1 once all six nodes reported ACTIVE. */
   private static JsonObject sourceMix(Vertx vertx, ControlPlaneFixture plane) {
     JsonObject totals = AgentFixture.getJsonUntil(vertx, plane.registryPort(), "/v1/rollouts/m/v1",

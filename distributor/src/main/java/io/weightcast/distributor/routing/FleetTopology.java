@@ -17,13 +17,17 @@ public interface FleetTopology {
   /** One transfer an agent reported: the chunk, where it came from and where it went. */
   record Transfer(Digest chunk, String from, String fromRack, String to, String toRack) {}
 
-  /** An answer for one chunk: sources in order, or wait for a copy on its way. */
-  record Answer(List<String> sources, boolean waitForCopy) {
+  /**
+   * An answer for one chunk: sources in order, or wait for a copy on its way; {@code crossesRack}
+   * when the sources are outside the requester's rack (a peer there is asked for the encoded
+   * frame, to cross the uplink with fewer bytes).
+   */
+  record Answer(List<String> sources, boolean waitForCopy, boolean crossesRack) {
     public Answer {
       sources = List.copyOf(sources);
     }
 
-    static final Answer WAIT = new Answer(List.of(), true);
+    static final Answer WAIT = new Answer(List.of(), true, false);
   }
 
   /**
@@ -67,9 +71,9 @@ public interface FleetTopology {
    * rack-mates hold other chunks it lacks. Blocking like the other methods (see
    * {@link TopologyRunner}).
    */
-  default Map<Digest, List<String>> pick(NodeLocation requester, List<Digest> candidates,
+  default Map<Digest, Answer> pick(NodeLocation requester, List<Digest> candidates,
       int want, String originUrl) {
-    Map<Digest, List<String>> picked = new java.util.LinkedHashMap<>();
+    Map<Digest, Answer> picked = new java.util.LinkedHashMap<>();
     for (Scope scope : List.of(Scope.CROSSING, Scope.IN_RACK)) {
       for (Digest d : candidates) {
         if (picked.size() >= want) {
@@ -78,7 +82,7 @@ public interface FleetTopology {
         if (!picked.containsKey(d)) {
           Answer a = sources(requester, d, originUrl, scope);
           if (!a.waitForCopy()) {
-            picked.put(d, a.sources());
+            picked.put(d, a);
           }
         }
       }

@@ -169,7 +169,7 @@ public final class SharedTopology implements FleetTopology {
       return Answer.WAIT;
     }
     load.add(r.sources().get(0), now);
-    return new Answer(r.sources(), false);
+    return new Answer(r.sources(), false, r.crossesRack());
   }
 
   /**
@@ -177,7 +177,7 @@ public final class SharedTopology implements FleetTopology {
    * Hazelcast round trips here, and the agent asks again as soon as a slot frees.
    */
   @Override
-  public Map<Digest, List<String>> pick(NodeLocation requester, List<Digest> candidates,
+  public Map<Digest, Answer> pick(NodeLocation requester, List<Digest> candidates,
       int want, String originUrl) {
     return FleetTopology.super.pick(requester,
         candidates.subList(0, Math.min(candidates.size(), MAX_PICK_CANDIDATES)), want, originUrl);

@@ -81,21 +81,26 @@ public final class TopologyRoutes {
     runner.run(() -> {
       JsonObject sources = new JsonObject();
       JsonArray wait = new JsonArray();
+      JsonArray crossing = new JsonArray();
+      Map<Digest, FleetTopology.Answer> answers = new LinkedHashMap<>();
       if (want != null) {
-        Map<Digest, List<String>> picked = table.pick(node, chunks, want, origin);
-        picked.forEach((d, urls) -> sources.put(d.hex(), new JsonArray(urls)));
-        chunks.stream().filter(d -> !picked.containsKey(d)).forEach(d -> wait.add(d.hex()));
-        return new JsonObject().put("sources", sources).put("wait", wait);
+        answers.putAll(table.pick(node, chunks, want, origin));
+      } else {
+        chunks.forEach(d -> answers.put(d, table.sources(node, d, origin)));
       }
       for (Digest d : chunks) {
-        FleetTopology.Answer a = table.sources(node, d, origin);
-        if (a.waitForCopy()) {
+        FleetTopology.Answer a = answers.get(d);
+        if (a == null || a.waitForCopy()) {
           wait.add(d.hex());
         } else {
           sources.put(d.hex(), new JsonArray(a.sources()));
+          if (a.crossesRack()) {
+            crossing.add(d.hex());
+          }
         }
       }
-      return new JsonObject().put("sources", sources).put("wait", wait);
+      return new JsonObject().put("sources", sources).put("wait", wait)
+          .put("crossing", crossing);
     }).onSuccess(ctx::json).onFailure(ctx::fail);
   }
 

@@ -155,7 +155,7 @@ public final class TopologyTable implements FleetTopology {
           .add(new Grant(now, requester.nodeId()));
     }
     handedOut.add(r.sources().get(0), now);
-    return new Answer(r.sources(), false);
+    return new Answer(r.sources(), false, r.crossesRack());
   }
 
   /** Whether the crossing cap applies to {@code requester}: another live node shares its rack. */

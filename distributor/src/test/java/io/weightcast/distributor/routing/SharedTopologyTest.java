@@ -111,7 +111,7 @@ class SharedTopologyTest {
     cappedTwo.announce(e, List.of(chunk(5)), Map.of(chunk(5), D1), false);
     assertFalse(cappedOne.sources(f, chunk(7), D1).waitForCopy(), "chunk 5 landed: a slot is free");
     cappedTwo.announce(f, List.of(chunk(8)), Map.of(), false);
-    assertEquals(Map.of(chunk(8), List.of("http://f")),
+    assertEquals(Map.of(chunk(8), new FleetTopology.Answer(List.of("http://f"), false, false)),
         cappedOne.pick(e, List.of(chunk(9), chunk(8)), 2, D1),
         "the cap is spent (6 and 7 crossing): a pick gives only what a rack-mate holds");
   }

@@ -141,16 +141,19 @@ class TopologyTableTest {
     Digest x2 = Digest.sha256(new byte[] {45});
     capped.announce(a, List.of(), Map.of());
     capped.announce(b, List.of(x1, x2), Map.of());
-    Map<Digest, List<String>> picked = capped.pick(a, List.of(c1, x1, c2, c3, x2), 4, ORIGIN);
+    Map<Digest, FleetTopology.Answer> picked = capped.pick(a, List.of(c1, x1, c2, c3, x2), 4, ORIGIN);
     assertEquals(List.of(c1, c2, x1, x2), List.copyOf(picked.keySet()),
         "two crossings (the cap), then what a rack-mate holds");
-    assertEquals(List.of(ORIGIN), picked.get(c1));
-    assertEquals(List.of("http://b"), picked.get(x1));
+    assertEquals(List.of(ORIGIN), picked.get(c1).sources());
+    assertTrue(picked.get(c1).crossesRack());
+    assertEquals(List.of("http://b"), picked.get(x1).sources());
+    assertFalse(picked.get(x1).crossesRack());
     assertEquals(Map.of(), capped.pick(a, List.of(c3), 1, ORIGIN), "the cap is spent");
     assertEquals(Map.of(), capped.pick(b, List.of(c1, c2), 2, ORIGIN),
         "c1 and c2 are crossing into the rack: b waits for them, nothing is granted");
     capped.announce(a, List.of(c1), Map.of(c1, ORIGIN));
-    assertEquals(Map.of(c3, List.of(ORIGIN), c1, List.of("http://a")),
+    assertEquals(Map.of(c3, new FleetTopology.Answer(List.of(ORIGIN), false, true),
+        c1, new FleetTopology.Answer(List.of("http://a"), false, false)),
         capped.pick(b, List.of(c1, c3), 2, ORIGIN), "c1 landed: a slot for c3, c1 from a");
   }
 }

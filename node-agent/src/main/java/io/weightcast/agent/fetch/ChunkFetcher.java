@@ -68,8 +68,18 @@ public final class ChunkFetcher {
 
   /** Fetches the frame of chunk {@code digest} (raw length {@code rawLength}) from {@code source}. */
   public Future<FetchedChunk> fetch(String source, Digest digest, int rawLength) {
+    return fetch(source, digest, rawLength, false);
+  }
+
+  /**
+   * Like {@link #fetch(String, Digest, int)}; with {@code encoded}, asks a peer agent for the
+   * chunk encoded as its manifest records ({@link ChunkHttp#ACCEPT_ENCODED_HEADER}), which it may
+   * still send raw.
+   */
+  public Future<FetchedChunk> fetch(String source, Digest digest, int rawLength,
+      boolean encoded) {
     int capacity = ChunkCodec.maxEncodedLength(rawLength);
-    return pool.acquire(capacity).compose(buf -> request(source, digest, rawLength, buf)
+    return pool.acquire(capacity).compose(buf -> request(source, digest, rawLength, encoded, buf)
         .onFailure(e -> pool.release(buf)));
   }
 
@@ -78,11 +88,14 @@ public final class ChunkFetcher {
   }
 
   private Future<FetchedChunk> request(String source, Digest digest, int rawLength,
-      ByteBuffer buf) {
+      boolean encoded, ByteBuffer buf) {
     URI base = Endpoints.uri(source);
     RequestOptions options = security.apply(new RequestOptions().setMethod(HttpMethod.GET)
         .setHost(base.getHost()).setPort(base.getPort()).setURI(ChunkHttp.chunkPath(digest))
         .setConnectTimeout(stallMs).setIdleTimeout(stallMs), base);
+    if (encoded) {
+      options.putHeader(ChunkHttp.ACCEPT_ENCODED_HEADER, "1");
+    }
     return client(source).request(options)
         .compose(req -> req.send())
         .compose(resp -> receive(resp, source, digest, rawLength, buf))

@@ -27,8 +27,9 @@ import java.util.function.Supplier;
 
 /**
  * This agent's side of the distributor's topology API ({@link TopologyHttp}): asks where to fetch
- * a chunk, and announces the chunks it holds (batched, at most every {@link #FLUSH_MS}) with where
- * each came from. The first announcement after a start is marked full (it lists everything held,
+ * a chunk (or which chunks to fetch now: a pick), and announces the chunks it holds (batched:
+ * {@link #HELD_ANNOUNCE_MS} after a chunk is verified, else every {@link #FLUSH_MS} when there is
+ * something to say) with where each came from. The first announcement after a start is marked full (it lists everything held,
  * replacing what the distributor knew of this node); afterwards one goes out at least every
  * {@link #HEARTBEAT_MS}.
  *
@@ -41,6 +42,8 @@ import java.util.function.Supplier;
  */
 public final class TopologyClient {
   static final long FLUSH_MS = 200;
+  /** A newly held chunk is announced this soon. */
+  static final long HELD_ANNOUNCE_MS = 20;
   /** Announce at least this often, so the distributor knows the node is alive. */
   static final long HEARTBEAT_MS = 10_000;
   /** Chunks per sources request, at most. */
@@ -48,6 +51,16 @@ public final class TopologyClient {
 
   /** Where to fetch one chunk: sources in order, or wait for a copy on its way. */
   public record Plan(List<String> sources, boolean waitForCopy) {}
+
+  /**
+   * A chunk picked for this node: its sources in order, and whether they are outside this node's
+   * rack ({@code crossing}: ask a peer there for the encoded frame).
+   */
+  public record Picked(List<String> sources, boolean crossing) {
+    public Picked {
+      sources = List.copyOf(sources);
+    }
+  }
 
   private final Vertx vertx;
   private final NodeLocation self;
@@ -64,6 +77,9 @@ public final class TopologyClient {
   /** The next announcement is the node's full holding (its first since this start). */
   private boolean full = true;
   private long lastAnnounceMs;
+  /** A flush is scheduled {@link #HELD_ANNOUNCE_MS} after a chunk became held. */
+  private boolean announceSoon;
+  private boolean closed;
 
   private final ClientSecurity security;
 
@@ -134,17 +150,18 @@ public final class TopologyClient {
    * Not batched: the caller keeps at most one pick per rollout outstanding. An older distributor
    * that ignores {@code want} answers every chunk; only the first {@code want} are kept.
    */
-  public Future<Map<Digest, List<String>>> pick(String origin, List<Digest> candidates,
-      int want) {
+  public Future<Map<Digest, Picked>> pick(String origin, List<Digest> candidates, int want) {
     JsonArray chunks = new JsonArray();
     candidates.forEach(d -> chunks.add(d.hex()));
     return post(origin, TopologyHttp.SOURCES_PATH,
         location().put("chunks", chunks).put("want", want)).map(resp -> {
-          Map<Digest, List<String>> picked = new LinkedHashMap<>();
+          Set<String> crossing = new HashSet<>();
+          resp.getJsonArray("crossing", new JsonArray()).forEach(h -> crossing.add((String) h));
+          Map<Digest, Picked> picked = new LinkedHashMap<>();
           for (Digest d : candidates) {
             Plan plan = planOf(resp, d);
             if (!plan.waitForCopy() && picked.size() < want) {
-              picked.put(d, plan.sources());
+              picked.put(d, new Picked(plan.sources(), crossing.contains(d.hex())));
             }
           }
           return picked;
@@ -160,11 +177,24 @@ public final class TopologyClient {
     return new Plan(sources, sources.isEmpty());
   }
 
-  /** Records that this agent now holds {@code chunk} verified, fetched from {@code source}. */
+  /**
+   * Records that this agent now holds {@code chunk} verified, fetched from {@code source}; it is
+   * announced within {@link #HELD_ANNOUNCE_MS} (chunks verified meanwhile share the request), so
+   * rack-mates can pick it from here while it would otherwise wait up to a {@link #FLUSH_MS} tick.
+   */
   public void held(Digest chunk, String source) {
     have.add(chunk);
     if (source != null) {
       fetchedFrom.put(chunk, source);
+    }
+    if (!announceSoon) {
+      announceSoon = true;
+      vertx.setTimer(HELD_ANNOUNCE_MS, t -> {
+        announceSoon = false;
+        if (!closed) {
+          flush();
+        }
+      });
     }
   }
 
@@ -227,6 +257,7 @@ public final class TopologyClient {
   }
 
   public Future<Void> close() {
+    closed = true;
     vertx.cancelTimer(timer);
     flush();
     return http.close();

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.weightcast.agent.AgentMetrics;
 import io.weightcast.agent.assemble.ChunkLocation;
 import io.weightcast.agent.assemble.VersionAssembly;
+import io.weightcast.agent.fetch.TopologyClient.Picked;
 import io.weightcast.protocol.Digest;
 import io.weightcast.agent.serve.HeldChunks;
 import java.util.List;
@@ -40,12 +41,14 @@ final class ChunkTransfer {
   }
 
   /**
-   * Copies {@code loc} from a local copy, or fetches it from {@code sources} in order
-   * ({@code origin}: the distributor that picked them, told of each source that fails).
+   * Copies {@code loc} from a local copy, or fetches it from the picked sources in order
+   * ({@code origin}: the distributor that picked them, told of each source that fails). A peer
+   * outside this node's rack is asked for the encoded frame (fewer bytes across the uplink).
    */
-  Future<Void> run(ChunkLocation loc, String origin, List<String> sources) {
+  Future<Void> run(ChunkLocation loc, String origin, Picked picked) {
+    List<String> sources = picked.sources().isEmpty() ? List.of(origin) : picked.sources();
     return copyLocally(loc).compose(copied -> copied ? Future.<Void>succeededFuture()
-        : tryEach(loc, origin, sources.isEmpty() ? List.of(origin) : sources, 0));
+        : tryEach(loc, origin, sources, picked.crossing(), 0));
   }
 
   /** Step 0: answers true when the chunk was copied from a held copy. */
@@ -67,22 +70,23 @@ final class ChunkTransfer {
         });
   }
 
-  private Future<Void> tryEach(ChunkLocation loc, String origin, List<String> sources, int i) {
+  private Future<Void> tryEach(ChunkLocation loc, String origin, List<String> sources,
+      boolean crossing, int i) {
     String source = sources.get(i);
     Digest digest = loc.chunk().digest();
     boolean fromOrigin = source.equals(origin);
     return fetchAndWrite(loc, source, fromOrigin ? Source.ORIGIN : Source.PEER,
-        ctx.metrics().transfer(fromOrigin)).recover(e -> {
+        crossing && !fromOrigin, ctx.metrics().transfer(fromOrigin)).recover(e -> {
       ctx.topology().reportFailure(origin, source, digest, e.getMessage());
-      return i + 1 < sources.size() ? tryEach(loc, origin, sources, i + 1)
+      return i + 1 < sources.size() ? tryEach(loc, origin, sources, crossing, i + 1)
           : Future.failedFuture(e);
     });
   }
 
   private Future<Void> fetchAndWrite(ChunkLocation loc, String source, Source kind,
-      AgentMetrics.Transfer counted) {
+      boolean encoded, AgentMetrics.Transfer counted) {
     int length = (int) loc.chunk().length();
-    return ctx.fetcher().fetch(source, loc.chunk().digest(), length)
+    return ctx.fetcher().fetch(source, loc.chunk().digest(), length, encoded)
         .onSuccess(chunk -> counted.received(chunk.frame().remaining()))
         .compose(chunk -> ctx.disk().executeBlocking(
                 () -> assembly.writeChunk(loc, chunk.codec(), chunk.frame()), false)

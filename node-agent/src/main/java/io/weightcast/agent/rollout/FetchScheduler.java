@@ -3,6 +3,7 @@ package io.weightcast.agent.rollout;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.weightcast.agent.assemble.ChunkLocation;
+import io.weightcast.agent.fetch.TopologyClient.Picked;
 import io.weightcast.protocol.Digest;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,12 +42,12 @@ final class FetchScheduler {
 
   /** The distributor's pick: at most {@code want} of {@code candidates}, each with its sources. */
   interface Picker {
-    Future<Map<Digest, List<String>>> pick(String origin, List<Digest> candidates, int want);
+    Future<Map<Digest, Picked>> pick(String origin, List<Digest> candidates, int want);
   }
 
-  /** Moves one chunk from the given sources (tried in order). */
+  /** Moves one chunk from the sources picked for it (tried in order). */
   interface Transfer {
-    Future<Void> run(ChunkLocation loc, String origin, List<String> sources);
+    Future<Void> run(ChunkLocation loc, String origin, Picked picked);
   }
 
   /** Decides after a failed attempt: null to retry, else the failure that ends the run. */
@@ -147,16 +148,16 @@ final class FetchScheduler {
         .compose(v -> picker.pick(origin, candidates, want))
         .otherwise(e -> {
           LOG.debug("pick from {} failed, fetching from it directly: {}", origin, e.getMessage());
-          Map<Digest, List<String>> direct = new LinkedHashMap<>();
-          candidates.stream().limit(want).forEach(d -> direct.put(d, List.of(origin)));
+          Map<Digest, Picked> direct = new LinkedHashMap<>();
+          candidates.stream().limit(want).forEach(d -> direct.put(d, fromOrigin(origin)));
           return direct;
         })
         .onComplete(ar -> {
           asking = false;
-          Map<Digest, List<String>> picked = ar.result();
+          Map<Digest, Picked> picked = ar.result();
           long at = clock.getAsLong();
           if (picked.isEmpty() && inFlight == 0 && at - idleSince >= MAX_IDLE_MS) {
-            picked = Map.of(candidates.get(0), List.of(origin));
+            picked = Map.of(candidates.get(0), fromOrigin(origin));
           }
           picked.forEach((d, sources) -> {
             Entry e = ready.get(d);
@@ -191,7 +192,11 @@ final class FetchScheduler {
     return origins.get((e.loc.chunk().index() + e.attempt - 1) % origins.size());
   }
 
-  private void start(Entry e, String origin, List<String> sources) {
+  private static Picked fromOrigin(String origin) {
+    return new Picked(List.of(origin), false);
+  }
+
+  private void start(Entry e, String origin, Picked sources) {
     e.inFlight = true;
     inFlight++;
     Digest d = e.loc.chunk().digest();

@@ -23,7 +23,10 @@ import io.weightcast.protocol.wire.PrometheusEndpoint;
 
 /**
  * Serves the chunks this agent holds, with the distributor's chunk API ({@link ChunkHttp}): HEAD
- * and GET of {@code /v1/chunks/{sha256}}, bodies sent raw from the files with {@link FileBodies}. Handlers run on the agent verticle's context.
+ * and GET of {@code /v1/chunks/{sha256}}, bodies sent raw from the files with {@link FileBodies};
+ * a GET with {@link ChunkHttp#ACCEPT_ENCODED_HEADER} (a peer in another rack) gets the frame
+ * encoded by {@link PeerEncoder} when it can (not under an egress cap: a capped body is piped raw
+ * through the limiter). Handlers run on the agent verticle's context.
  */
 public final class AgentChunkServer {
   private final HeldChunks held;
@@ -31,6 +34,8 @@ public final class AgentChunkServer {
   private HttpServer server;
   /** Cap on the bytes served to peers, all streams together. */
   private final BandwidthLimiter egress;
+  /** Encodes for peers in other racks: two at once (a crossing is rare next to in-rack copies). */
+  private final PeerEncoder encoder = new PeerEncoder(2);
 
   public AgentChunkServer(HeldChunks held, AgentMetrics metrics) {
     this(held, metrics, BandwidthLimiter.UNLIMITED);
@@ -91,6 +96,33 @@ public final class AgentChunkServer {
       error(ctx.response(), 404, "chunk_not_found", "this agent does not hold " + digest.hex());
       return;
     }
+    if (body && "1".equals(ctx.request().getHeader(ChunkHttp.ACCEPT_ENCODED_HEADER))
+        && egress.unlimited() && at.codec() != Codec.RAW) {
+      encoder.encode(ctx.vertx(), at).onComplete(ar -> {
+        if (ar.succeeded() && ar.result().isPresent()) {
+          sendEncoded(ctx.response(), digest, at, ar.result().get());
+        } else {
+          sendRaw(ctx, digest, at, true);
+        }
+      });
+      return;
+    }
+    sendRaw(ctx, digest, at, body);
+  }
+
+  private void sendEncoded(HttpServerResponse resp, Digest digest, HeldChunks.Location at,
+      PeerEncoder.Frame frame) {
+    int n = frame.bytes().length();
+    resp.putHeader(ChunkHttp.CODEC_HEADER, frame.codec().wireName())
+        .putHeader(ChunkHttp.RAW_LENGTH_HEADER, Long.toString(at.length()))
+        .putHeader(ChunkHttp.FRAME_LENGTH_HEADER, Integer.toString(n))
+        .putHeader("etag", "\"" + digest.hex() + "\"")
+        .putHeader("content-length", Integer.toString(n))
+        .end(frame.bytes())
+        .onSuccess(v -> metrics.served(n));
+  }
+
+  private void sendRaw(RoutingContext ctx, Digest digest, HeldChunks.Location at, boolean body) {
     HttpServerResponse resp = ctx.response()
         .putHeader(ChunkHttp.CODEC_HEADER, Codec.RAW.wireName())
         .putHeader(ChunkHttp.RAW_LENGTH_HEADER, Long.toString(at.length()))

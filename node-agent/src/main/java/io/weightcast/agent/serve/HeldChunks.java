@@ -1,5 +1,6 @@
 package io.weightcast.agent.serve;
 
+import io.weightcast.protocol.codec.Codec;
 import io.weightcast.protocol.ChunkSpec;
 import io.weightcast.protocol.CommittedVersion;
 import io.weightcast.protocol.Digest;
@@ -17,8 +18,19 @@ import java.util.Optional;
  * added only once its bytes are verified and durable, so nothing unverified is ever served.
  */
 public final class HeldChunks {
-  /** A readable copy of a chunk. */
-  public record Location(Path file, long offset, long length) {}
+  /**
+   * A readable copy of a chunk (decoded), with the codec its manifest records for it
+   * ({@code RAW} when none): the one {@link PeerEncoder} encodes it with for a peer.
+   */
+  public record Location(Path file, long offset, long length, Codec codec) {
+    public Location(Path file, long offset, long length) {
+      this(file, offset, length, Codec.RAW);
+    }
+  }
+
+  private static Codec codecOf(ChunkSpec c) {
+    return c.encoding().map(e -> e.codec()).orElse(Codec.RAW);
+  }
 
   private final Path modelsDir;
   private final Map<Digest, Location> byDigest = new HashMap<>();
@@ -37,7 +49,8 @@ public final class HeldChunks {
     Path dir = modelsDir.resolve(m.model()).resolve(m.version());
     for (FileEntry f : m.files()) {
       for (ChunkSpec c : f.chunks()) {
-        byDigest.put(c.digest(), new Location(dir.resolve(f.path()), c.offset(), c.length()));
+        byDigest.put(c.digest(), new Location(dir.resolve(f.path()), c.offset(), c.length(),
+            codecOf(c)));
       }
     }
   }
@@ -48,7 +61,7 @@ public final class HeldChunks {
    */
   public void addStaged(ChunkSpec chunk, Path stagedFile) {
     byDigest.putIfAbsent(chunk.digest(), new Location(stagedFile, chunk.offset(),
-        chunk.length()));
+        chunk.length(), codecOf(chunk)));
   }
 
   /** Every chunk digest held. */

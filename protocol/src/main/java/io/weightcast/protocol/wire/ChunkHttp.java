@@ -37,6 +37,14 @@ public final class ChunkHttp {
    */
   public static final String ELEMENT_WIDTH_HEADER = "Weightcast-Element-Width";
 
+  /**
+   * Optional on a GET from a peer agent: {@code 1} asks for the chunk encoded with the codec its
+   * manifest records (agents hold chunks decoded, so they encode on the fly), to cross a rack
+   * uplink with fewer bytes. The agent may still answer {@code raw} (no codec recorded, its
+   * encoders busy, or no saving); the distributor always sends its stored frame.
+   */
+  public static final String ACCEPT_ENCODED_HEADER = "Weightcast-Accept-Encoded";
+
   private ChunkHttp() {}
 
   public static String chunkPath(io.weightcast.protocol.Digest digest) {

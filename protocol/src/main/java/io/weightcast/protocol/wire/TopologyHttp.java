@@ -10,9 +10,10 @@ package io.weightcast.protocol.wire;
  *       a node's complete holding (first announcement after a start). Agents announce at least
  *       every 10 s; a node silent for 30 s is not offered as a source. 204.</li>
  *   <li>{@code POST /v1/topology/sources}: {@code {"node","zone","rack","serveUrl",
- *       "chunks":[sha256...]}} answers {@code {"sources":{sha256:[url...]}, "wait":[sha256...]}}:
- *       sources to try in order, or chunks whose copy is already on its way into the rack or
- *       zone (ask again shortly). With {@code "want": n} it is a <em>pick</em>: {@code chunks}
+ *       "chunks":[sha256...]}} answers {@code {"sources":{sha256:[url...]}, "wait":[sha256...],
+ *       "crossing":[sha256...]}}: sources to try in order, or chunks whose copy is already on its
+ *       way into the rack or zone (ask again shortly); {@code crossing} lists the chunks whose
+ *       sources are outside the requester's rack (fetch their encoded frame from a peer). With {@code "want": n} it is a <em>pick</em>: {@code chunks}
  *       are the requester's missing chunks in its preferred order, and at most {@code n} of them
  *       get sources — first chunks that may cross into its rack now (granted), then chunks held
  *       inside its rack; the rest are listed under {@code wait} with nothing granted.</li>
