@@ -203,6 +203,8 @@ run_weightcast() {  # N
   WC_CPU=$cpu; WC_DCPU=$(calc "%.2f" "$d1-$d0"); WC_RSS=$rss
   curl -s "$DIST_URL/v1/topology/transfers" >"$WC_RUN/transfers-$n.json" 2>/dev/null || true
   same_bytes "$MODEL_DIR" "${datas[n-1]}/models/$m/$v" || die "agent $n files differ"
+  log "agent 1's busiest threads (whole life: start, warm-up if any, the timed version):"
+  thread_cpu "${pids[0]}" 8 >&2
   wc_kill "${pids[@]}"
   if [ "${WC_KEEP:-0}" = 1 ]; then mkdir -p "$WC_RUN/logs-$n" && cp "$WC_RUN"/agents/*.log "$WC_RUN/logs-$n/"; fi
   rm -rf "$WC_RUN/agents"
