@@ -72,10 +72,11 @@ class MisbehavingPeerTest {
         .filter(n -> n.getString("node").equals(MisbehavingPeer.NODE_ID)).findFirst()
         .orElseThrow();
     assertEquals(true, bad.getBoolean("quarantined"), "the bad peer is quarantined: " + bad);
-    NodeProgress progress = ControlPlaneFixture.onContext(vertx, () -> Future.succeededFuture(
+    // `current` flips on the disk pool just before ACTIVE is reported on the agent's context.
+    AgentFixture.await(() -> ControlPlaneFixture.onContext(vertx, () -> Future.succeededFuture(
         agent.progress().stream().filter(p -> p.version().equals("v1")).findFirst()
-            .orElseThrow())).await();
-    assertEquals(NodeProgress.State.ACTIVE, progress.state());
+            .orElseThrow())).await().state() == NodeProgress.State.ACTIVE, 10_000,
+        "v1 reported ACTIVE");
     ControlPlaneFixture.onContext(vertx, peer::close).await();
   }
 }

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * digest; (2) at most one pick outstanding, for {@code slots - inFlight} of them, to the origin of
  * the first ready chunk (chunk i of attempt a goes to origin (i + a - 1) mod n, so attempts
  * rotate over the distributors); (3) start each picked transfer; (4) ask again when a transfer
- * ends, or after {@link #WAIT_STEP_MS} when the pick came back short. A distributor that cannot
+ * ends, or when the pick came back short after {@link #WAIT_STEP_MS}, doubled per pick in a row
+ * that gave nothing while transfers are in flight (their ends ask again anyway), up to
+ * {@link #MAX_WAIT_STEP_MS}. A distributor that cannot
  * answer is used as the source itself (the fetch then fails and the retry moves on). When nothing
  * is in flight and nothing was picked for {@link #MAX_IDLE_MS}, the first ready chunk is fetched
  * from its origin anyway (a rack-mate that took a crossing and died holds it at most a lease).
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class FetchScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(FetchScheduler.class);
   static final long WAIT_STEP_MS = 100;
+  static final long MAX_WAIT_STEP_MS = 400;
   static final long MAX_IDLE_MS = 30_000;
   /** Ready chunks sent per pick, at most (this node's order: the head of its list). */
   static final int MAX_CANDIDATES = 256;
@@ -89,6 +92,8 @@ final class FetchScheduler {
   private long timer = -1;
   private long timerDue;
   private long idleSince;
+  /** Picks in a row that gave nothing while transfers were in flight (the re-ask backoff). */
+  private int emptyPicks;
 
   FetchScheduler(io.vertx.core.Vertx vertx, List<String> origins, int slots, Picker picker,
       Transfer transfer, RetryPolicy retry, Gate gate, LongSupplier clock) {
@@ -168,8 +173,9 @@ final class FetchScheduler {
           if (inFlight > 0 || !picked.isEmpty()) {
             idleSince = at;
           }
+          emptyPicks = picked.isEmpty() && inFlight > 0 ? emptyPicks + 1 : 0;
           if (picked.size() < want) {
-            later(WAIT_STEP_MS);
+            later(Math.min(MAX_WAIT_STEP_MS, WAIT_STEP_MS << Math.min(emptyPicks, 3)));
           } else {
             pump();
           }
