@@ -58,7 +58,7 @@ run_weightcast() {  # RATE REP
   rm -rf "$data"; wc_drop_caches
   local t0 t1 cpu
   t0=$(now)
-  start_agent "$NS" "$data" "node-$rate-$rep" "$NS_IP"
+  WC_AGENT_MODELS=bench start_agent "$NS" "$data" "node-$rate-$rep" "$NS_IP"
   wait_current "$data" bench v1 "$AGENT_PID" 900
   t1=$(now)
   cpu=$(cpu_of "$AGENT_PID")

@@ -51,7 +51,7 @@ run_weightcast() {  # LABEL REP JAVA_OPTS...
   d0=$(cpu_of "$DIST_PID")
   t0=$(now)
   # shellcheck disable=SC2086
-  start_agent - "$data" "node-$label-$rep" 127.0.0.1 ${WC_AGENT_JAVA_OPTS:-} "$@" -Xlog:gc:file="$data.gc.log"
+  WC_AGENT_MODELS=bench start_agent - "$data" "node-$label-$rep" 127.0.0.1 ${WC_AGENT_JAVA_OPTS:-} "$@" -Xlog:gc:file="$data.gc.log"
   wait_current "$data" bench v1 "$AGENT_PID" 600
   t1=$(now)
   cpu=$(cpu_of "$AGENT_PID"); rss=$(peak_rss_mib "$AGENT_PID"); d1=$(cpu_of "$DIST_PID")
