@@ -203,10 +203,12 @@ free_port() {
   die "no free port"
 }
 
-# model_dir BYTES: sets MODEL_DIR to a cached synthetic bf16 safetensors model of about BYTES
-# (generated once, then reused by every benchmark).
+# model_dir BYTES [SEED=42]: sets MODEL_DIR to a cached synthetic bf16 safetensors model of about
+# BYTES (generated once, then reused by every benchmark). Another SEED gives other bytes (no chunk
+# in common), e.g. for an earlier version of a model.
 model_dir() {
-  local bytes=$1 dir="$WC_WORK/models/$1"
+  local bytes=$1 seed=${2:-42} dir="$WC_WORK/models/$1"
+  [ "$seed" = 42 ] || dir="$dir-seed$seed"
   if [ ! -f "$dir/.complete" ]; then
     log "generating a synthetic bf16 model of $bytes bytes in $dir (cached for later runs)"
     rm -rf "$dir"; mkdir -p "$dir/model"
@@ -214,11 +216,11 @@ model_dir() {
 import java.nio.file.Path;
 public class Gen {
   public static void main(String[] a) {
-    io.weightcast.protocol.synthetic.SyntheticModel.write(Path.of(a[0]), Long.parseLong(a[1]), 42L);
+    io.weightcast.protocol.synthetic.SyntheticModel.write(Path.of(a[0]), Long.parseLong(a[1]), Long.parseLong(a[2]));
   }
 }
 EOF
-    wc_fg java -cp "$WC_JAR" "$WC_RUN/Gen.java" "$dir/model" "$bytes" >&2 || die "model generation failed"
+    wc_fg java -cp "$WC_JAR" "$WC_RUN/Gen.java" "$dir/model" "$bytes" "$seed" >&2 || die "model generation failed"
     sync
     touch "$dir/.complete"
   fi
@@ -316,17 +318,29 @@ wait_current() {
   done
 }
 
-# thread_cpu PID [N] [WALL_S]: the N busiest threads of PID (default 8) with user/sys CPU seconds,
-# and, given the wall time, each one's average utilisation of a core (a thread near 100% is a
-# serial bottleneck). Names are truncated by the kernel to 15 characters, so the tid is shown.
-thread_cpu() {
-  local t s hz; hz=$(getconf CLK_TCK)
+# thread_snap PID FILE: each thread's "name/tid utime stime" (clock ticks) now; a baseline for
+# thread_cpu, so a long-running process's threads can be measured over one interval.
+thread_snap() {
+  local t s
   for t in /proc/"$1"/task/*; do
     s=$(cat "$t/stat" 2>/dev/null) || continue
     s=${s##*) }
     echo "$(tr ' ' _ <"$t/comm")/${t##*/} $(echo "$s" | awk '{print $12, $13}')"
-  done | awk -v hz="$hz" -v wall="${3:-0}" '{ tot=($2+$3)/hz
-      printf "%s %.2f %.2f %.2f %s\n", $1, $2/hz, $3/hz, tot, (wall>0 ? sprintf("%3.0f%% of a core", 100*tot/wall) : "") }' \
+  done >"$2"
+}
+
+# thread_cpu PID [N] [WALL_S] [BASELINE]: the N busiest threads of PID (default 8) with user/sys
+# CPU seconds (since the thread_snap BASELINE file if given, else over the thread's life), and,
+# given the wall time, each one's average utilisation of a core (a thread near 100% is a serial
+# bottleneck). Names are truncated by the kernel to 15 characters, so the tid is shown.
+thread_cpu() {
+  local hz; hz=$(getconf CLK_TCK)
+  thread_snap "$1" "$WC_RUN/threads.now"
+  awk -v hz="$hz" -v wall="${3:-0}" -v base="${4:-/dev/null}" '
+    BEGIN { while ((getline l < base) > 0) { split(l, f, " "); bu[f[1]]=f[2]; bs[f[1]]=f[3] } }
+    { u=$2-bu[$1]; s=$3-bs[$1]; tot=(u+s)/hz
+      printf "%s %.2f %.2f %.2f %s\n", $1, u/hz, s/hz, tot, (wall>0 ? sprintf("%3.0f%% of a core", 100*tot/wall) : "") }' \
+    "$WC_RUN/threads.now" \
     | sort -k4,4 -rn | head -"${2:-8}" \
     | awk '{printf "    %-26s user %6.2fs sys %6.2fs  %s %s %s %s\n", $1, $2, $3, $5, $6, $7, $8}'
 }
@@ -350,6 +364,19 @@ wait_idle() {
     awk -v a="$c0" -v b="$c1" -v n=$# 'BEGIN{exit !(b-a < 0.03*n)}' && return 0
   done
   log "processes still busy after 60 s (measuring anyway)"
+}
+
+# committed_at MODEL VERSION -> epoch seconds of the registry's commit of that version
+committed_at() {
+  local iso
+  iso=$(curl -s "http://$REG/v1/models/$1/versions" | python3 -c '
+import json,sys
+d=json.load(sys.stdin)
+vs=d if isinstance(d,list) else d.get("versions",d)
+for v in vs:
+    if v.get("version")==sys.argv[1]: print(v["committedAt"])' "$2")
+  [ -n "$iso" ] || die "no committedAt for $1/$2"
+  date -d "$iso" +%s.%N
 }
 
 # rollout_state MODEL VERSION -> "active/nodes failed" from the registry REST API

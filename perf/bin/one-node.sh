@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Benchmark 2: one node on loopback. One agent pulls a pushed model (pure pull: the agent starts
-# after the push) against curl and aria2c -x8 downloading the same files from nginx, each + sync.
+# Benchmark 2: one node on loopback. One agent pulls a pushed model against curl and aria2c -x8
+# downloading the same files from nginx, each + sync. Two weightcast rows:
+#   weightcast       cold start: the agent starts after the push; time = agent JVM start ->
+#                    DATA/models/M/current flips to the version (JVM start and JIT included).
+#   weightcast-warm  steady state: a running agent (following only model steady-REP) has rolled
+#                    out v1, a WARM_SIZE model of other bytes, and gone idle; caches are dropped;
+#                    then v2 = the SIZE model is published (its chunks were uploaded by the first
+#                    push, so the push only publishes); time = the registry's committedAt of v2 ->
+#                    current flips to v2. Agent CPU is counted over that interval only.
 # Usage: perf/bin/one-node.sh [SIZE=2GiB]
-#   env: REPS=2 (runs per tool), WC_KEEP=1 (keep the run dir), WC_AGENT_JAVA_OPTS="..." (extra JVM
-#   options for the agent, e.g. -XX:StartFlightRecording=filename=/tmp/a.jfr)
-# Weightcast time = agent JVM start -> DATA/models/M/current flips to the version.
+#   env: REPS=2 (runs per tool), WARM_SIZE=256MiB, WC_KEEP=1 (keep the run dir),
+#   WC_AGENT_JAVA_OPTS="..." (extra JVM options for the agent, e.g.
+#   -XX:StartFlightRecording=filename=/tmp/a.jfr)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SIZE=${1:-2GiB}
 REPS=${REPS:-2}
+WARM_SIZE=${WARM_SIZE:-256MiB}
 wc_require_root
 wc_require_tools nginx aria2c curl java flock tc
 wc_init one-node
@@ -21,6 +29,8 @@ MB=$(model_bytes "$MODEL_DIR")
 GIB=$(calc "%.4f" "$MB/1024^3")
 mapfile -t FILES < <(model_files "$MODEL_DIR")
 log "model: $MODEL_DIR, ${#FILES[@]} files, $MB bytes ($GIB GiB)"
+model_dir "$(parse_size "$WARM_SIZE")" 7; WARM_DIR=$MODEL_DIR   # the earlier version: other bytes
+model_dir "$BYTES"
 
 start_origin 127.0.0.1
 wc_drop_caches
@@ -41,7 +51,7 @@ run_weightcast() {  # LABEL REP JAVA_OPTS...
   d0=$(cpu_of "$DIST_PID")
   t0=$(now)
   # shellcheck disable=SC2086
-  start_agent - "$data" "node-$label-$rep" 127.0.0.1 ${WC_AGENT_JAVA_OPTS:-} "$@" -Xlog:gc:file="$data.gc.log"
+  WC_AGENT_MODELS=bench start_agent - "$data" "node-$label-$rep" 127.0.0.1 ${WC_AGENT_JAVA_OPTS:-} "$@" -Xlog:gc:file="$data.gc.log"
   wait_current "$data" bench v1 "$AGENT_PID" 600
   t1=$(now)
   cpu=$(cpu_of "$AGENT_PID"); rss=$(peak_rss_mib "$AGENT_PID"); d1=$(cpu_of "$DIST_PID")
@@ -52,6 +62,35 @@ run_weightcast() {  # LABEL REP JAVA_OPTS...
   same_bytes "$MODEL_DIR" "$data/models/bench/v1" || die "agent files differ from the source"
   echo "$label $rep $(elapsed "$t0" "$t1") $cpu $(calc "%.2f" "$d1-$d0") $rss ${heap:-0}" >>"$RESULTS"
   log "$label run $rep: $(elapsed "$t0" "$t1")s to current, agent CPU ${cpu}s, distributor CPU $(calc "%.2f" "$d1-$d0")s, peak RSS ${rss} MiB, max heap after GC ${heap:-0} MiB (caches dropped: $WC_DROP)"
+  rm -rf "$data"
+}
+
+run_weightcast_warm() {  # LABEL REP JAVA_OPTS...
+  local label=$1 rep=$2; shift 2
+  local data="$WC_RUN/agent-$label-$rep" m="steady-$rep"
+  rm -rf "$data" "$OUT"
+  push_model "$WARM_DIR" "$m" v1
+  # shellcheck disable=SC2086
+  WC_AGENT_MODELS=$m start_agent - "$data" "node-$label-$rep" 127.0.0.1 ${WC_AGENT_JAVA_OPTS:-} "$@" \
+    -Xlog:gc:file="$data.gc.log"
+  wait_current "$data" "$m" v1 "$AGENT_PID" 600
+  wait_idle "$AGENT_PID"
+  wc_drop_caches
+  local d0 c0 tc t1 cpu rss d1 heap wall
+  d0=$(cpu_of "$DIST_PID"); c0=$(cpu_of "$AGENT_PID"); thread_snap "$AGENT_PID" "$WC_RUN/threads.base"
+  push_model "$MODEL_DIR" "$m" v2   # chunks already stored: publishes only
+  tc=$(committed_at "$m" v2)
+  wait_current "$data" "$m" v2 "$AGENT_PID" 600
+  t1=$(now)
+  wall=$(elapsed "$tc" "$t1")
+  cpu=$(calc "%.2f" "$(cpu_of "$AGENT_PID")-$c0"); rss=$(peak_rss_mib "$AGENT_PID"); d1=$(cpu_of "$DIST_PID")
+  { echo "  $label run $rep: agent's busiest threads (commit of v2 to current, ${wall}s)"
+    thread_cpu "$AGENT_PID" 8 "$wall" "$WC_RUN/threads.base"; } >>"$WC_RUN/threads"
+  wc_kill "$AGENT_PID"
+  heap=$(grep -oE -- '->[0-9]+M' "$data.gc.log" | tr -dc '0-9\n' | sort -n | tail -1)
+  same_bytes "$MODEL_DIR" "$data/models/$m/v2" || die "agent files differ from the source"
+  echo "$label $rep $wall $cpu $(calc "%.2f" "$d1-$d0") $rss ${heap:-0}" >>"$RESULTS"
+  log "$label run $rep: ${wall}s from commit to current (push command ${PUSH_S}s), agent CPU ${cpu}s, distributor CPU $(calc "%.2f" "$d1-$d0")s (incl. the push's checks), peak RSS ${rss} MiB (caches dropped: $WC_DROP)"
   rm -rf "$data"
 }
 
@@ -80,6 +119,7 @@ run_tool() {  # LABEL REP
 
 for rep in $(seq "$REPS"); do
   run_weightcast weightcast "$rep"
+  run_weightcast_warm weightcast-warm "$rep"
   run_tool curl "$rep"
   run_tool aria2c "$rep"
 done
@@ -98,10 +138,12 @@ awk -v gib="$GIB" '
     for (i=1; i<=k; i++) { t=name[i]; mw=w[t]/n[t]
       printf "%-20s %4d %8.2f %7.3f %9.3f %9.3f %11.2f %11.2f %8d %8s\n", t, n[t], mw, gib/mw, mw/cw, mw/aw, c[t]/n[t]/gib, s[t]/n[t]/gib, r[t], h[t] }
     print ""
-    printf "ratio weightcast / curl+sync   = %.3f (target <= 1.25)\n", (w["weightcast"]/n["weightcast"])/cw
-    printf "ratio weightcast / aria2c+sync = %.3f\n", (w["weightcast"]/n["weightcast"])/aw
+    printf "ratio weightcast / curl+sync        = %.3f (target <= 1.25; cold: JVM start -> current)\n", (w["weightcast"]/n["weightcast"])/cw
+    printf "ratio weightcast-warm / curl+sync   = %.3f (target <= 1.25; running agent: commit -> current)\n", (w["weightcast-warm"]/n["weightcast-warm"])/cw
+    printf "ratio weightcast / aria2c+sync      = %.3f\n", (w["weightcast"]/n["weightcast"])/aw
+    printf "ratio weightcast-warm / aria2c+sync = %.3f\n", (w["weightcast-warm"]/n["weightcast-warm"])/aw
   }' "$RESULTS"
-echo "(wall_s: mean over runs; vs_*: wall-clock ratio; cli_cpu: agent / curl / aria2c process CPU; srv_cpu: distributor / nginx CPU during the run; rss: peak RSS of the client; heap: largest heap after a GC)"
+echo "(wall_s: mean over runs; weightcast: agent JVM start -> current; weightcast-warm: registry commit of v2 -> current on an idle running agent that rolled out a $WARM_SIZE v1 of other bytes; curl/aria2c: start -> files written + sync; vs_*: wall-clock ratio; cli_cpu: agent / curl / aria2c process CPU over that interval; srv_cpu: distributor / nginx CPU during the run; rss: peak RSS of the client; heap: largest heap after a GC)"
 echo "per run (tool rep wall_s client_cpu_s server_cpu_s rss_MiB heap_MiB):"; sed 's/^/  /' "$RESULTS"
 echo "where the agent's CPU went:"; cat "$WC_RUN/threads"
 echo "distributor's busiest threads (whole life: push + all pulls):"; thread_cpu "$DIST_PID" 8

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -124,16 +125,44 @@ final class AssemblyJournal implements Closeable {
 
   /** Appends "chunk done" and returns once it is on disk (possibly forced with other threads'). */
   void append(int fileIndex, int chunkIndex) throws IOException {
+    appendRecords(new long[] {((long) fileIndex << 32) | (chunkIndex & 0xFFFFFFFFL)});
+  }
+
+  /**
+   * Appends "chunk done" for every location (a group commit's batch, whose bytes the caller has
+   * forced) and returns once all of them are on disk, with one force unless another thread's is
+   * in progress.
+   */
+  void appendAll(List<ChunkLocation> done) throws IOException {
+    if (done.isEmpty()) {
+      return;
+    }
+    long[] records = new long[done.size()];
+    for (int i = 0; i < records.length; i++) {
+      records[i] = ((long) done.get(i).fileIndex() << 32) | done.get(i).chunk().index();
+    }
+    appendRecords(records);
+  }
+
+  /** Queues packed records ({@code fileIndex << 32 | chunkIndex}) and waits for their force. */
+  private void appendRecords(long[] records) throws IOException {
     long ticket;
     synchronized (this) {
       checkUsable();
-      if (pending.remaining() < RECORD_BYTES) {
-        pending = grow(pending);
+      for (long r : records) {
+        if (pending.remaining() < RECORD_BYTES) {
+          pending = grow(pending);
+        }
+        putRecord(pending, (int) (r >>> 32), (int) r);
       }
-      putRecord(pending, fileIndex, chunkIndex);
       ticket = ++appended;
     }
     flushUpTo(ticket);
+  }
+
+  /** Whether appends are still accepted (no earlier failure, not closed). */
+  synchronized boolean isUsable() {
+    return failure == null && channel.isOpen();
   }
 
   Path path() {

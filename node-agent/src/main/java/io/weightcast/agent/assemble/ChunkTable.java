@@ -65,7 +65,7 @@ final class ChunkTable {
         + " is being written by another thread");
   }
 
-  /** WRITING -> DONE, after the bytes are forced and journaled. */
+  /** WRITING -> DONE, once written and verified (durable after the group commit). */
   void complete(ChunkLocation at) {
     transition(at, WRITING, DONE);
     doneChunks.incrementAndGet();
@@ -85,7 +85,7 @@ final class ChunkTable {
     }
   }
 
-  /** DONE -> MISSING, for a chunk whose bytes were found damaged on disk. */
+  /** DONE -> MISSING: its bytes were found damaged on disk, or its group commit failed. */
   void reset(ChunkLocation at) {
     transition(at, DONE, MISSING);
     doneChunks.decrementAndGet();

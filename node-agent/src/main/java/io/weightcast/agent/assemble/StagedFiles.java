@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * first use and kept until {@link #syncAndClose} or {@link #close}. Thread-safe.
  *
  * <p>Writes: a chunk is decoded into a per-thread direct buffer, verified there, then written at
- * its offset with a positional write and made durable with fdatasync. It is never written through
+ * its offset with a positional write; {@link #force} makes a file's written chunks durable
+ * (fdatasync), once per group commit ({@link GroupCommit}). It is never written through
  * a shared mapping: writing back dirty mapped pages write-protects each page and flushes the TLB
  * on every core (page_mkclean), which took most of the system time when measured on this kind of
  * 2-core VM (decode into a mapping + msync: ~46 MB/s for one agent). Unverified bytes never reach
@@ -101,7 +102,7 @@ final class StagedFiles implements Closeable {
    * codec, another frame length: {@link DigestMismatch}, refetch; raw frames from peers pass),
    * decodes it into this thread's buffer while hashing it ({@link ChunkDecoder}: each slice
    * is hashed as it is produced), checks the SHA-256 ({@link DigestMismatch} if it differs), then
-   * writes it at its offset and fdatasyncs.
+   * writes it at its offset (into the page cache: durable only after {@link #force}).
    */
   void write(ChunkLocation at, Codec codec, ByteBuffer encoded) throws IOException {
     at.chunk().encoding().ifPresent(e -> e.requireMatches(codec, encoded.remaining()));
@@ -117,7 +118,11 @@ final class StagedFiles implements Closeable {
     while (decoded.hasRemaining()) {
       position += ch.write(decoded, position);
     }
-    ch.force(false);
+  }
+
+  /** fdatasyncs the file: every chunk written into it so far is durable when this returns. */
+  void force(int fileIndex) throws IOException {
+    channel(fileIndex).force(false);
   }
 
   /** This thread's decode buffer, at least {@code length} bytes, positioned at 0, limit length. */

@@ -14,14 +14,16 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Assembles one model version on disk: staged files preallocated at full size, chunks decoded
- * straight into their place, verified, forced and journaled, then the whole version published
- * with one atomic rename (layout: {@link DataLayout}). Nothing appears under {@code DATA/models}
- * before {@link #finish} succeeds.
+ * straight into their place, verified, then forced and journaled in groups ({@link GroupCommit}:
+ * a chunk's journal record is appended only after its bytes are forced), then the whole version
+ * published with one atomic rename (layout: {@link DataLayout}). Nothing appears under
+ * {@code DATA/models} before {@link #finish} succeeds.
  *
  * <p>Threading: blocking; call it from a worker pool. {@link #writeChunk} may run concurrently for
  * different chunks; {@link #finish}, {@link #reverify} and {@link #close} wait for writes in
@@ -36,6 +38,7 @@ public final class VersionAssembly implements Closeable {
   private final StagedFiles files;
   private final ChunkTable table;
   private final Map<String, Integer> fileIndexByPath = new HashMap<>();
+  private final GroupCommit uncommitted;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private AssemblyJournal journal;
   private volatile State state;
@@ -49,6 +52,8 @@ public final class VersionAssembly implements Closeable {
     this.table = table;
     this.journal = journal;
     this.state = published ? State.PUBLISHED : State.OPEN;
+    this.uncommitted = new GroupCommit(config.commitBytes(),
+        TimeUnit.MILLISECONDS.toNanos(config.commitAgeMillis()));
     for (int i = 0; i < manifest.files().size(); i++) {
       fileIndexByPath.put(manifest.files().get(i).path(), i);
     }
@@ -79,7 +84,7 @@ public final class VersionAssembly implements Closeable {
     return state == State.PUBLISHED;
   }
 
-  /** Whether every chunk is written and journaled (always true once published). */
+  /** Whether every chunk is written and verified (always true once published). */
   public boolean isComplete() {
     return table.isComplete();
   }
@@ -135,8 +140,14 @@ public final class VersionAssembly implements Closeable {
    *   <li>decode {@code encoded} (its remaining bytes; direct for zstd; position left unchanged)
    *       into this thread's buffer, hashing each slice as it is produced; on a SHA-256 mismatch
    *       fail with {@link DigestMismatch} and journal nothing (a refetch overwrites the bytes);
-   *   <li>write the bytes at the chunk's offset and fdatasync, then append "done" to the
-   *       journal and wait for its fsync.
+   *   <li>write the bytes at the chunk's offset (page cache) and count the chunk done in this
+   *       process (its bytes are verified; peers may read them);
+   *   <li>group commit: add it to the uncommitted chunks; if they are due (config
+   *       {@code commitBytes} / {@code commitAgeMillis}), this thread takes them all,
+   *       fdatasyncs each file they touch once, then appends their "done" records to the journal
+   *       and waits for its force. A crash before that loses them from the journal only: the
+   *       resumed assembly refetches them. If the commit fails, its chunks become missing again
+   *       and the call fails.
    * </ol>
    */
   public boolean writeChunk(ChunkLocation at, Codec codec, ByteBuffer encoded) throws IOException {
@@ -157,21 +168,49 @@ public final class VersionAssembly implements Closeable {
       if (!table.tryBegin(at)) {
         return false;
       }
-      boolean done = false;
+      boolean written = false;
       try {
         files.write(at, codec, encoded);
-        journal.append(at.fileIndex(), at.chunk().index());
         table.complete(at);
-        done = true;
-        return true;
+        written = true;
       } finally {
-        if (!done) {
+        if (!written) {
           table.abort(at);
         }
       }
+      if (uncommitted.add(at, System.nanoTime())) {
+        commit(uncommitted.drain());
+      }
+      return true;
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Makes a batch of written chunks durable: one fdatasync per file it touches, then their
+   * journal records with one force. On failure the batch's chunks are missing again (refetch).
+   */
+  private void commit(List<ChunkLocation> batch) throws IOException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      java.util.BitSet touched = new java.util.BitSet();
+      batch.forEach(at -> touched.set(at.fileIndex()));
+      for (int f = touched.nextSetBit(0); f >= 0; f = touched.nextSetBit(f + 1)) {
+        files.force(f);
+      }
+      journal.appendAll(batch);
+    } catch (IOException | RuntimeException e) {
+      batch.forEach(table::reset);
+      throw e;
+    }
+  }
+
+  /** Chunks written but not yet forced and journaled (for tests and the crash invariant). */
+  int uncommittedChunks() {
+    return uncommitted.pendingChunks();
   }
 
   /**
@@ -181,6 +220,7 @@ public final class VersionAssembly implements Closeable {
   public int reverify() throws IOException {
     return exclusive(() -> {
       requireOpen("reverify");
+      commit(uncommitted.drain());
       int damaged = 0;
       for (ChunkLocation at : table.done()) {
         if (!files.hash(at).equals(at.chunk().digest())) {
@@ -204,7 +244,8 @@ public final class VersionAssembly implements Closeable {
    * Publishes the complete version and returns {@code DATA/models/MODEL/VERSION}:
    *
    * <ol>
-   *   <li>fsync every staged file and close the channels;
+   *   <li>commit the chunks still uncommitted (force, journal), fsync every staged file and
+   *       close the channels;
    *   <li>if {@code verifyFiles}, re-hash every file against the manifest; damaged chunks become
    *       missing again and the call fails with {@link DigestMismatch} (refetch, then finish);
    *   <li>fsync the staging directories, create {@code DATA/models/MODEL};
@@ -223,6 +264,7 @@ public final class VersionAssembly implements Closeable {
             + (table.totalChunks() - table.doneChunks()) + " of " + table.totalChunks()
             + " chunks; write them before finishing");
       }
+      commit(uncommitted.drain());
       files.syncAndClose();
       if (verifyFiles) {
         verifyFiles();
@@ -235,16 +277,27 @@ public final class VersionAssembly implements Closeable {
     });
   }
 
-  /** Closes files and journal; an unfinished version stays staged and resumes on the next open. */
+  /**
+   * Commits the chunks still uncommitted (unless the journal failed earlier: they are dropped and
+   * refetched), then closes files and journal; an unfinished version stays staged and resumes on
+   * the next open.
+   */
   @Override
   public void close() throws IOException {
     exclusive(() -> {
       if (state == State.CLOSED) {
         return null;
       }
+      boolean open = state == State.OPEN;
       state = State.CLOSED;
       try (AssemblyJournal j = journal) {
-        files.close();
+        try {
+          if (open && j != null && j.isUsable()) {
+            commit(uncommitted.drain());
+          }
+        } finally {
+          files.close();
+        }
       }
       return null;
     });

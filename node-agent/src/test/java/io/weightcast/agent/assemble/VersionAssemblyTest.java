@@ -122,6 +122,48 @@ class VersionAssemblyTest {
   }
 
   @Test
+  void aCrashBeforeTheGroupCommitLosesOnlyUncommittedChunksFromTheJournal() throws IOException {
+    List<ChunkLocation> all = locations(manifest);
+    assertTrue(all.size() >= 5, "the tree should have at least 5 chunks, has " + all.size());
+    long threeChunks = all.subList(0, 3).stream().mapToLong(at -> at.chunk().length()).sum();
+    AssemblyConfig config = AssemblyConfig.DEFAULTS.withGroupCommit(threeChunks, 3_600_000);
+    Path journal = layout.journal(MODEL, "v1");
+    Path crashed = tmp.resolve("crashed");
+    try (VersionAssembly assembly = VersionAssembly.open(data, manifest, config)) {
+      writeAll(assembly, all.subList(0, 2));
+      assertEquals(2, assembly.uncommittedChunks());
+      assertEquals(0, AssemblyJournal.read(journal).records().length,
+          "nothing is journaled before its group commit");
+      writeAll(assembly, all.subList(2, 4));
+      assertEquals(1, assembly.uncommittedChunks(), "the third chunk committed the first three");
+      assertEquals(3, AssemblyJournal.read(journal).records().length);
+      // kill -9 now: the disk holds the journal of three chunks and the bytes of four.
+      copyTree(data, crashed);
+    }
+    try (VersionAssembly resumed = VersionAssembly.open(crashed, manifest, config)) {
+      assertEquals(all.subList(3, all.size()), resumed.missingChunks(),
+          "the written but uncommitted fourth chunk is fetched again");
+      writeAll(resumed, resumed.missingChunks());
+      resumed.finish();
+    }
+    assertSameTree(source, new DataLayout(crashed).versionDir(MODEL, "v1"));
+  }
+
+  @Test
+  void closingCommitsTheUncommittedChunks() throws IOException {
+    List<ChunkLocation> all = locations(manifest);
+    AssemblyConfig config = AssemblyConfig.DEFAULTS.withGroupCommit(Long.MAX_VALUE, 3_600_000);
+    try (VersionAssembly assembly = VersionAssembly.open(data, manifest, config)) {
+      writeAll(assembly, all.subList(0, 2));
+      assertEquals(2, assembly.uncommittedChunks());
+    }
+    assertEquals(2, AssemblyJournal.read(layout.journal(MODEL, "v1")).records().length);
+    try (VersionAssembly resumed = VersionAssembly.open(data, manifest, config)) {
+      assertEquals(all.subList(2, all.size()), resumed.missingChunks());
+    }
+  }
+
+  @Test
   void ignoresTornLastJournalRecord() throws IOException {
     List<ChunkLocation> all = locations(manifest);
     try (VersionAssembly assembly = VersionAssembly.open(data, manifest)) {
@@ -238,6 +280,19 @@ class VersionAssemblyTest {
     for (ChunkLocation at : chunks) {
       AssemblyFixture.Encoded chunk = encode(from, at);
       assertTrue(assembly.writeChunk(at, chunk.codec(), chunk.bytes()), "wrote " + at);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> walk = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
     }
   }
 
