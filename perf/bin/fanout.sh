@@ -9,7 +9,7 @@
 #     |                  (10.79.0.(10+i)/24), tbf LINK on both ends
 # One flat L2 subnet, so a same-rack transfer stays on the rack bridge and never touches the
 # uplink, while anything from the origin or another rack crosses the uplink(s). RACK_SIZE agents
-# per rack (agent i in rack ceil(i / RACK_SIZE)), two racks per zone; agents register with the
+# per rack (agent i in rack ceil(i / RACK_SIZE)), ZONE_RACKS (2) racks per zone; agents register with the
 # matching --zone/--rack.
 #
 # Weightcast: the N agents are running and idle (--models fanN); the time runs from the
@@ -27,7 +27,7 @@
 # Usage: perf/bin/fanout.sh [N...=4 8 16] [SIZE=128MiB]   (a last argument with a unit is the size)
 #   env: LINK=100mbit (agent link), UPLINK=50mbit (rack uplink; default 8:1 oversubscription at
 #        RACK_SIZE=4), RACK_SIZE=4, WC_FANOUT_AGENT_OPTS (default "-Xmx256m -XX:+UseSerialGC"),
-#        WC_KEEP=1 (keep the run dir), STAR=0 (skip the star baseline: its columns print 0),
+#        ZONE_RACKS=2 (racks per zone), WC_KEEP=1 (keep the run dir), STAR=0 (skip the star baseline: its columns print 0),
 #        WC_DIST_OPTS (extra distributor options, e.g. "--rack-crossings 4"),
 #        WARMUP=SIZE (e.g. 32MiB: before the timed version, every agent rolls out fanN/v0, a model
 #        of that size with other bytes, as a long-running agent has done earlier versions; so
@@ -56,7 +56,8 @@ wc_init fanout
 wc_lock
 
 rack_of() { echo $(( ($1 - 1) / RACK_SIZE + 1 )); }   # agent i -> rack k
-zone_of() { echo $(( ($1 - 1) / 2 + 1 )); }           # rack k -> zone
+ZONE_RACKS=${ZONE_RACKS:-2}
+zone_of() { echo $(( ($1 - 1) / ZONE_RACKS + 1 )); }  # rack k -> zone
 RACKS=$(rack_of "$MAXN")
 
 CORE="topoc$$"
@@ -89,27 +90,12 @@ GIB=$(calc "%.4f" "$MB/1024^3")
 mapfile -t FILES < <(model_files "$MODEL_DIR")
 log "model: $MODEL_DIR, ${#FILES[@]} files, $MB bytes ($GIB GiB)"
 
-# warm_model_dir BYTES: sets WARM_DIR to a cached synthetic model of other bytes (seed 7, not the
-# timed model's 42), so nothing of it can be reused locally by the timed version.
-warm_model_dir() {
-  local bytes=$1 dir="$WC_WORK/models/warm-$1"
-  if [ ! -f "$dir/.complete" ]; then
-    rm -rf "$dir"; mkdir -p "$dir/model"
-    cat >"$WC_RUN/GenWarm.java" <<'EOF2'
-import java.nio.file.Path;
-public class GenWarm {
-  public static void main(String[] a) {
-    io.weightcast.protocol.synthetic.SyntheticModel.write(Path.of(a[0]), Long.parseLong(a[1]), 7L);
-  }
-}
-EOF2
-    wc_fg java -cp "$WC_JAR" "$WC_RUN/GenWarm.java" "$dir/model" "$bytes" >&2 || die "warm-up model generation failed"
-    sync
-    touch "$dir/.complete"
-  fi
-  WARM_DIR="$dir/model"
-}
-[ -z "$WARMUP" ] || warm_model_dir "$(parse_size "$WARMUP")"
+# The warm-up model: other bytes (seed 7, not the timed model's 42), so nothing of it can be
+# reused locally by the timed version.
+if [ -n "$WARMUP" ]; then
+  model_dir "$(parse_size "$WARMUP")" 7; WARM_DIR=$MODEL_DIR
+  model_dir "$BYTES"   # MODEL_DIR is the timed model again
+fi
 
 # downlink_bytes N -> bytes sent so far into each rack used by N agents, space-separated
 downlink_bytes() {
@@ -241,7 +227,7 @@ done
 
 # --- report -----------------------------------------------------------------------------------
 echo
-echo "=== fan-out over racks: $GIB GiB model (${#FILES[@]} files), compression raw/stored $RATIO; agent links tbf $LINK, rack uplinks tbf $UPLINK, $RACK_SIZE agents per rack, 2 racks per zone; distributor options: ${WC_DIST_OPTS:-none}; warm-up version before the timed one: ${WARMUP:-none (fresh agent JVMs)}; agent JVM options: $AGENT_OPTS; caches dropped: $WC_DROP"
+echo "=== fan-out over racks: $GIB GiB model (${#FILES[@]} files), compression raw/stored $RATIO; agent links tbf $LINK, rack uplinks tbf $UPLINK, $RACK_SIZE agents per rack, $ZONE_RACKS racks per zone; distributor options: ${WC_DIST_OPTS:-none}; warm-up version before the timed one: ${WARMUP:-none (fresh agent JVMs)}; agent JVM options: $AGENT_OPTS; caches dropped: $WC_DROP"
 machine_facts
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -v mb="$MB" -v l="$LINK_BPS" -v u="$UPLINK_BPS" -v ratio="$RATIO" -v rs="$RACK_SIZE" '

@@ -121,7 +121,10 @@ public final class VersionRollout {
         .onFailure(e -> ctx.sources().invalidate()));
   }
 
-  /** A chunk is verified and durable: count it and serve it to peers from staging. */
+  /**
+   * A chunk is verified and written (durable at its group commit, see GroupCommit; a crash before
+   * that fetches it again): count it and serve it to peers from staging.
+   */
   private void written(ChunkLocation loc, ChunkTransfer.Source source) {
     chunksDone++;
     bytesDone += loc.chunk().length();
