@@ -20,10 +20,32 @@ import java.util.SplittableRandom;
  *
  * <p>One approximation, for speed at 10,000 hosts: with {@code rankerCandidates > 0} a tier is
  * sampled, not scanned whole: that many consecutive holders from a random offset in the order
- * copies landed (0 = every holder, exactly as TopologyTable does). Confined to one simulation.
+ * copies landed (0 = every holder, exactly as TopologyTable does).
+ *
+ * <p>With a {@link CrossingCap} and a {@link Scope} (for "ours-pick", see {@link PickPolicy}) it
+ * answers as {@code TopologyTable.sources(requester, chunk, origin, scope)} does: WAIT when the
+ * answer is not one the scope allows, or when it crosses into the rack and the rack's cap is
+ * full; nothing is granted on a WAIT. Short cuts that keep the answer identical: with no holder
+ * in the rack every non-WAIT answer crosses, so IN_RACK scope and a full cap answer WAIT without
+ * ranking; with a holder in the rack the answer is tier 0, so CROSSING scope answers WAIT.
+ * Confined to one simulation.
  */
 final class RankedPolicy implements SourcePolicy {
   private static final String ORIGIN_URL = "origin";
+
+  /** Mirrors {@code FleetTopology.Scope}: which answers a request may take. */
+  enum Scope {
+    /** Any answer (the per-chunk request of "ours"). */
+    ANY,
+    /** Only a crossing into the requester's rack (granted). */
+    CROSSING,
+    /** Only a holder inside the requester's rack (nothing granted). */
+    IN_RACK;
+
+    boolean allows(boolean crossesRack) {
+      return this == ANY || (this == CROSSING) == crossesRack;
+    }
+  }
 
   private final Fabric fabric;
   private final HolderIndex holders;
@@ -39,8 +61,15 @@ final class RankedPolicy implements SourcePolicy {
   private final int[] bestLoad;
   private final int candidates;
   private final SplittableRandom rnd;
+  /** Null: no cap (the old per-slot model "ours" and "ours-wake"). */
+  private final CrossingCap cap;
 
   RankedPolicy(SimConfig c, Fabric fabric, HolderIndex holders) {
+    this(c, fabric, holders, null);
+  }
+
+  RankedPolicy(SimConfig c, Fabric fabric, HolderIndex holders, CrossingCap cap) {
+    this.cap = cap;
     this.fabric = fabric;
     this.holders = holders;
     this.maxSources = c.maxSources();
@@ -63,6 +92,11 @@ final class RankedPolicy implements SourcePolicy {
 
   @Override
   public int choose(int host, int chunk, double now) {
+    return choose(host, chunk, now, Scope.ANY);
+  }
+
+  /** Like {@link #choose(int, int, double)}, limited to the answers {@code scope} allows. */
+  int choose(int host, int chunk, double now, Scope scope) {
     int rack = fabric.rackOf(host);
     int zone = fabric.zoneOf(host);
     int rackKey = chunk * fabric.racks() + rack;
@@ -72,6 +106,10 @@ final class RankedPolicy implements SourcePolicy {
     List<SourceRanker.Holder> candidates;
     HolderIndex.Hosts inRack = holders.inRack(chunk, rack);
     HolderIndex.Hosts inZone = holders.inZone(chunk, zone);
+    if (inRack.size() > 0 ? scope == Scope.CROSSING
+        : scope == Scope.IN_RACK || cap != null && !cap.mayStart(rack, now)) {
+      return WAIT_RACK;
+    }
     if (inRack.size() > 0) {
       candidates = best(inRack, maxSources, -1, now);
     } else if (liveRack >= rackBudget) {
@@ -87,8 +125,14 @@ final class RankedPolicy implements SourcePolicy {
     if (r.waitForRackCopy()) {
       return liveRack >= rackBudget ? WAIT_RACK : WAIT_ZONE;
     }
+    if (!scope.allows(r.crossesRack())) {
+      return WAIT_RACK;
+    }
     if (r.crossesRack()) {
       rackGrants.add(rackKey, now);
+      if (cap != null) {
+        cap.started(rack, chunk, now);
+      }
     }
     if (r.crossesZone()) {
       zoneGrants.add(zoneKey, now);

@@ -23,8 +23,16 @@ import java.util.Locale;
  * @param zoneBudget SourceRanker zoneBudget
  * @param grantLeaseS how long a crossing grant counts (TopologyTable grantLeaseMs)
  * @param loadWindowS load of a holder = sources naming it handed out in this window
- * @param waitStepS an agent told to wait asks again after this (ChunkTransfer.WAIT_STEP_MS)
- * @param maxWaitS after waiting this long an agent goes to the origin (ChunkTransfer.MAX_WAIT_MS)
+ * @param waitStepS "ours": an agent told to wait asks again after this (the old
+ *     ChunkTransfer.WAIT_STEP_MS); "ours-pick": an agent whose pick came back short asks again
+ *     after this (FetchScheduler.WAIT_STEP_MS); both 100 ms
+ * @param maxWaitS "ours": after waiting this long an agent goes to the origin (the old
+ *     ChunkTransfer.MAX_WAIT_MS); "ours-pick": an agent with nothing in flight and nothing
+ *     picked for this long fetches its first ready chunk from the origin
+ *     (FetchScheduler.MAX_IDLE_MS); both 30 s
+ * @param rackCrossings "ours-pick" only: at most this many chunks cross into one rack at once,
+ *     in a rack of more than one host (the distributor's {@code rackCrossings},
+ *     TopologyTable/RackCrossings); 0 = no cap
  * @param rankerCandidates most holders of one tier handed to the ranker per request (a sample
  *     from a random offset; 0 = all, as the distributor does)
  * @param stepFraction time step floor as a fraction of the mean active transfer's duration
@@ -32,15 +40,18 @@ import java.util.Locale;
  * @param seed seeds the hosts' chunk orders and random peering
  * @param policies which policies to run, in order: "ours" (SourceRanker, agents re-ask every
  *     {@code waitStepS} as ChunkTransfer does), "ours-wake" (same, and waiters also re-ask the
- *     moment a copy lands in their rack or zone), "star", "random"
+ *     moment a copy lands in their rack or zone), "ours-pick" (SourceRanker behind the
+ *     distributor's pick and the rack crossing cap, agents scheduled as FetchScheduler does,
+ *     see {@link PickPolicy}), "star", "random"
  */
 public record SimConfig(int hosts, int racks, int zones, long modelBytes, long chunkBytes,
     double nicGbps, double rackUplinkGbps, double zoneUplinkGbps, double originGbps,
     int chunksInFlight, int maxSources, int rackBudget, int zoneBudget, double grantLeaseS,
-    double loadWindowS, double waitStepS, double maxWaitS, int rankerCandidates,
-    double stepFraction, int fairnessRounds, long seed, List<String> policies) {
+    double loadWindowS, double waitStepS, double maxWaitS, int rackCrossings,
+    int rankerCandidates, double stepFraction, int fairnessRounds, long seed, List<String> policies) {
 
-  public static final List<String> ALL_POLICIES = List.of("ours", "ours-wake", "star", "random");
+  public static final List<String> ALL_POLICIES =
+      List.of("ours", "ours-wake", "ours-pick", "star", "random");
 
   public SimConfig {
     positive("hosts", hosts);
@@ -50,6 +61,9 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
     positive("chunkBytes", chunkBytes);
     positive("chunksInFlight", chunksInFlight);
     positive("fairnessRounds", fairnessRounds);
+    if (rackCrossings < 0) {
+      throw new IllegalArgumentException("rackCrossings must be >= 0, got " + rackCrossings);
+    }
     if (rankerCandidates < 0) {
       throw new IllegalArgumentException("rankerCandidates must be >= 0, got " + rankerCandidates);
     }
@@ -88,11 +102,18 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
     }
   }
 
+  /**
+   * Default cap on chunks crossing into one rack at once for "ours-pick". The distributor's own
+   * default is still 0 (no cap, DistributorConfig) as of commit 061507f; 4 is the value the lead
+   * expects to set (2 or 4).
+   */
+  public static final int DEFAULT_RACK_CROSSINGS = 4;
+
   /** The fleet: 10,000 hosts, 50 racks, 5 zones; 16 GiB in 8 MiB chunks. */
   public static SimConfig fleet() {
     return new SimConfig(10_000, 50, 5, 16L << 30, 8L << 20, 25, 400, 1600, 100, 16, 4, 1, 1,
-        10, 5, 0.1, 30, 32, 0.05, 4, 42,
-        List.of("ours", "star", "random"));
+        10, 5, 0.1, 30, DEFAULT_RACK_CROSSINGS, 32, 0.05, 4, 42,
+        List.of("ours", "ours-pick", "star", "random"));
   }
 
   /** A quick run: 320 hosts in 16 racks and 4 zones, same link speeds, 4 GiB model. */
@@ -117,7 +138,7 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
   /** Returns a copy with one option (a command-line name, without "--") changed. */
   public SimConfig with(String option, String value) {
     int h = hosts, r = racks, z = zones, k = chunksInFlight, ms = maxSources, rb = rackBudget,
-        zb = zoneBudget, rounds = fairnessRounds, cand = rankerCandidates;
+        zb = zoneBudget, rounds = fairnessRounds, cand = rankerCandidates, cap = rackCrossings;
     long model = modelBytes, chunk = chunkBytes, sd = seed;
     double nic = nicGbps, rack = rackUplinkGbps, zone = zoneUplinkGbps, origin = originGbps,
         lease = grantLeaseS, window = loadWindowS, step = waitStepS, maxWait = maxWaitS,
@@ -141,6 +162,7 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
       case "load-window" -> window = Double.parseDouble(value);
       case "wait-step" -> step = Double.parseDouble(value);
       case "max-wait" -> maxWait = Double.parseDouble(value);
+      case "rack-crossings" -> cap = Integer.parseInt(value);
       case "candidates" -> cand = Integer.parseInt(value);
       case "step-fraction" -> frac = Double.parseDouble(value);
       case "rounds" -> rounds = Integer.parseInt(value);
@@ -149,7 +171,7 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
       default -> throw new IllegalArgumentException("unknown option --" + option);
     }
     return new SimConfig(h, r, z, model, chunk, nic, rack, zone, origin, k, ms, rb, zb, lease,
-        window, step, maxWait, cand, frac, rounds, sd, pol);
+        window, step, maxWait, cap, cand, frac, rounds, sd, pol);
   }
 
   /** "16GiB", "8MiB", "512KiB", "1000" (bytes). */

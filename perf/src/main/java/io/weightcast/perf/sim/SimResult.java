@@ -12,9 +12,11 @@ package io.weightcast.perf.sim;
  * @param rackOutMean mean bytes out of a rack over its uplink
  * @param zoneInMax most bytes into one zone over its uplink
  * @param originOut bytes sent by the origin
+ * @param peakRackCrossings most transfers crossing into one rack at once (from the origin or
+ *     another rack)
  * @param steps time steps simulated
  * @param wallMs wall-clock time the simulation took
  */
 public record SimResult(String policy, double lastActiveS, double medianActiveS,
     double rackInMax, double rackInMean, double rackOutMax, double rackOutMean,
-    double zoneInMax, double originOut, long steps, long wallMs) {}
+    double zoneInMax, double originOut, int peakRackCrossings, long steps, long wallMs) {}

@@ -15,12 +15,22 @@ import java.util.SplittableRandom;
  * step happen at its end); (3) transfers advance; (4) finished ones make their chunk servable at
  * the destination; (5) waiting agents whose time has come re-ask; (6) hosts with a free slot ask
  * for their next chunk, in their own random order. A chunk being fetched or waited for holds one
- * of the host's {@code chunksInFlight} slots, as in the agent.
+ * of the host's {@code chunksInFlight} slots, as the agent did before commit 061507f.
+ *
+ * <p>"ours-pick" schedules hosts as {@code FetchScheduler} does instead: slots are not bound to
+ * chunks. A host with free slots (a "pump") sends the first {@link #MAX_CANDIDATES} of its
+ * not-yet-started chunks, in its order, to the distributor's pick ({@link PickPolicy}) with
+ * {@code want = free slots} and starts what is picked; it pumps again when one of its transfers
+ * ends, or {@code waitStepS} later when the pick came back short. A host with nothing in flight
+ * and nothing picked for {@code maxWaitS} fetches its first candidate from the origin. A pick
+ * costs no time (one outstanding per host holds trivially).
  */
 public final class Simulation {
   private static final double MAX_SIM_S = 1e7;
+  /** Chunks a host sends per pick, at most (FetchScheduler.MAX_CANDIDATES). */
+  static final int MAX_CANDIDATES = 256;
 
-  /** An agent told to wait for chunk {@code chunk}; asks again at {@code due}. */
+  /** An agent told to wait for {@code chunk} asks again at {@code due}; chunk -1: a pump. */
   private static final class Wait {
     final int host;
     final int chunk;
@@ -71,6 +81,17 @@ public final class Simulation {
   private final ArrayList<Wait>[] rackWaiters;
   private final ArrayList<Wait>[] zoneWaiters;
   private final long[] linkBytes;
+  /** Transfers crossing into each rack now (from the origin or another rack), and the peak. */
+  private final int[] crossingIn;
+  private int peakCrossing;
+
+  /** "ours-pick" only (else null): the pick, and per host its unstarted chunks in its order. */
+  private final PickPolicy picker;
+  private final int[] unstarted;
+  private final double[] idleSince;
+  private final Wait[] pumpTimer;
+  private final int[] pickedAt;
+  private final int[] sourceOf;
   private int finished;
   private double now;
 
@@ -84,8 +105,10 @@ public final class Simulation {
     this.slots = config.chunksInFlight();
     this.holders = new HolderIndex(fabric, chunks);
     this.wake = policyName.equals("ours-wake");
+    this.picker = policyName.equals("ours-pick") ? new PickPolicy(config, fabric, holders) : null;
     this.policy = switch (policyName) {
       case "ours", "ours-wake" -> new RankedPolicy(config, fabric, holders);
+      case "ours-pick" -> null;
       case "star" -> SourcePolicy.star();
       case "random" -> SourcePolicy.random(holders, config.seed() * 7919 + 1);
       default -> throw new IllegalArgumentException("unknown policy '" + policyName + "'");
@@ -117,6 +140,15 @@ public final class Simulation {
     this.rackWaiters = wake ? new ArrayList[chunks * fabric.racks()] : null;
     this.zoneWaiters = wake ? new ArrayList[chunks * fabric.zones()] : null;
     this.linkBytes = new long[fabric.links()];
+    this.crossingIn = new int[fabric.racks()];
+    this.unstarted = picker == null ? null : new int[hosts];
+    this.idleSince = picker == null ? null : new double[hosts];
+    this.pumpTimer = picker == null ? null : new Wait[hosts];
+    this.pickedAt = new int[slots];
+    this.sourceOf = new int[slots];
+    if (picker != null) {
+      java.util.Arrays.fill(unstarted, chunks);
+    }
   }
 
   private static int[] shuffled(int n, SplittableRandom rnd) {
@@ -209,11 +241,17 @@ public final class Simulation {
     posInActive[last] = posInActive[f];
     free[nFree++] = f;
     busy[d]--;
+    if (src[f] == Fabric.ORIGIN || fabric.rackOf(src[f]) != fabric.rackOf(d)) {
+      crossingIn[fabric.rackOf(d)]--;
+    }
     if (++held[d] == chunks) {
       doneAt[d] = now;
       finished++;
     }
     holders.add(d, c);
+    if (picker != null) {
+      picker.landed(fabric.rackOf(d), c);
+    }
     if (wake) {
       wakeAll(rackWaiters, c * fabric.racks() + fabric.rackOf(d));
       wakeAll(zoneWaiters, c * fabric.zones() + fabric.zoneOf(d));
@@ -240,7 +278,12 @@ public final class Simulation {
       Wait w = timers.poll();
       if (w.live) {
         w.live = false;
-        ask(w.host, w.chunk, w.since);
+        if (w.chunk < 0) {
+          pumpTimer[w.host] = null;
+          markPending(w.host);
+        } else {
+          ask(w.host, w.chunk, w.since);
+        }
       }
     }
   }
@@ -256,11 +299,72 @@ public final class Simulation {
     while (!pending.isEmpty()) {
       int h = pending.poll();
       pendingFlag[h] = false;
+      if (picker != null) {
+        pump(h);
+        continue;
+      }
       while (busy[h] < slots && cursor[h] < chunks) {
         busy[h]++;
         ask(h, order[h][cursor[h]++], now);
       }
     }
+  }
+
+  /**
+   * "ours-pick": host {@code h} has free slots; it asks the distributor to pick among its first
+   * unstarted chunks and starts what is picked (FetchScheduler.pump, with the pick answered at
+   * once). {@code order[h][0..unstarted[h])} holds its unstarted chunks in its order.
+   */
+  private void pump(int h) {
+    int n = unstarted[h];
+    if (n == 0 || busy[h] >= slots) {
+      return;
+    }
+    int want = slots - busy[h];
+    int[] list = order[h];
+    int got = picker.pick(h, list, Math.min(n, MAX_CANDIDATES), want, now, pickedAt, sourceOf);
+    if (got == 0 && busy[h] == 0 && now - idleSince[h] >= config.maxWaitS()) {
+      pickedAt[0] = 0;
+      sourceOf[0] = Fabric.ORIGIN;
+      got = 1;
+    }
+    for (int i = 0; i < got; i++) {
+      busy[h]++;
+      start(sourceOf[i], h, list[pickedAt[i]]);
+    }
+    if (got > 0) {
+      java.util.Arrays.sort(pickedAt, 0, got);
+      int w = pickedAt[0];
+      for (int r = pickedAt[0], k = 0; r < n; r++) {
+        if (k < got && r == pickedAt[k]) {
+          k++;
+        } else {
+          list[w++] = list[r];
+        }
+      }
+      unstarted[h] = n - got;
+    }
+    if (busy[h] > 0 || got > 0) {
+      idleSince[h] = now;
+    }
+    if (got < want) {
+      later(h, config.waitStepS());
+    }
+  }
+
+  /** Pumps {@code h} again after {@code s}, unless a pump is already due sooner. */
+  private void later(int h, double s) {
+    double due = now + s;
+    Wait t = pumpTimer[h];
+    if (t != null) {
+      if (t.due <= due) {
+        return;
+      }
+      t.live = false;
+    }
+    t = new Wait(h, -1, now, due);
+    pumpTimer[h] = t;
+    timers.add(t);
   }
 
   /** Host {@code h} asks where to get {@code c}; it has been waiting for it since {@code since}. */
@@ -296,6 +400,9 @@ public final class Simulation {
     chunkOf[f] = c;
     remaining[f] = config.chunkLength(c);
     pathLen[f] = (byte) fabric.path(s, d, links, f * Fabric.MAX_PATH);
+    if (s == Fabric.ORIGIN || fabric.rackOf(s) != fabric.rackOf(d)) {
+      peakCrossing = Math.max(peakCrossing, ++crossingIn[fabric.rackOf(d)]);
+    }
     posInActive[f] = nActive;
     active[nActive++] = f;
   }
@@ -317,6 +424,6 @@ public final class Simulation {
     return new SimResult(policyName, sorted[sorted.length - 1], sorted[sorted.length / 2],
         inMax / model, inSum / fabric.racks() / model, outMax / model,
         outSum / fabric.racks() / model, zoneMax / model, linkBytes[fabric.origin()] / model,
-        steps, wallMs);
+        peakCrossing, steps, wallMs);
   }
 }

@@ -8,7 +8,7 @@ import java.util.Locale;
  * Runs the rollout simulation once per policy and prints one table, last. Usage:
  * {@code SimulatorMain [--small] [--hosts N --racks R --zones Z --model 16GiB --chunk 8MiB
  * --nic-gbps 25 --rack-gbps 400 --zone-gbps 1600 --origin-gbps 100 --in-flight 16
- * --policies ours,ours-wake,star,random ...]} (every option: {@link SimConfig#with}).
+ * --rack-crossings 4 --policies ours,ours-wake,ours-pick,star,random ...]} (every option: {@link SimConfig#with}).
  *
  * <p>Bounds printed with the table:
  * <ul>
@@ -47,12 +47,14 @@ public final class SimulatorMain {
         "fleet: %d hosts, %d racks, %d zones; model %s in %d chunks of %s; NIC %.0f Gbit/s,"
             + " rack uplink %.0f Gbit/s (%.1f:1), zone uplink %.0f Gbit/s (%.1f:1), origin"
             + " %.0f Gbit/s; %d chunks in flight per host; ranker maxSources=%d budgets"
-            + " rack=%d zone=%d; step >= %.3f x transfer, %d fairness rounds, seed %d",
+            + " rack=%d zone=%d; ours-pick rack crossings cap %s; step >= %.3f x transfer,"
+            + " %d fairness rounds, seed %d",
         c.hosts(), c.racks(), c.zones(), bytes(c.modelBytes()), c.chunks(),
         bytes(c.chunkBytes()), c.nicGbps(), c.rackUplinkGbps(),
         c.nicGbps() * c.hosts() / c.racks() / c.rackUplinkGbps(), c.zoneUplinkGbps(),
         c.rackUplinkGbps() * c.racks() / c.zones() / c.zoneUplinkGbps(), c.originGbps(),
-        c.chunksInFlight(), c.maxSources(), c.rackBudget(), c.zoneBudget(), c.stepFraction(),
+        c.chunksInFlight(), c.maxSources(), c.rackBudget(), c.zoneBudget(),
+        c.rackCrossings() == 0 ? "none" : Integer.toString(c.rackCrossings()), c.stepFraction(),
         c.fairnessRounds(), c.seed());
   }
 
@@ -75,19 +77,21 @@ public final class SimulatorMain {
         "%nlower bound %.2f s (model / NIC); origin bound %.2f s (model / origin);"
             + " star bound %.1f s (model x hosts / origin)%n",
         lowerBoundS(c), originBoundS(c), starBoundS(c)));
-    b.append(String.format(Locale.ROOT, "%-9s | %10s | %7s | %8s | %15s | %15s | %7s | %6s%n",
+    b.append(String.format(Locale.ROOT,
+        "%-9s | %10s | %7s | %8s | %15s | %15s | %7s | %7s | %7s%n",
         "policy", "last act s", "x LB", "median s", "rack in max/avg", "rack out max/avg",
-        "zone in", "origin"));
-    b.append("-".repeat(98)).append('\n');
+        "zone in", "origin", "x-in pk"));
+    b.append("-".repeat(109)).append('\n');
     for (SimResult r : results) {
       b.append(String.format(Locale.ROOT,
-          "%-9s | %10.2f | %7.2f | %8.2f | %7.1f/%-7.1f | %7.1f/%-7.1f | %7.1f | %6.1f%n",
+          "%-9s | %10.2f | %7.2f | %8.2f | %7.1f/%-7.1f | %7.1f/%-7.1f | %7.1f | %7.1f | %7d%n",
           r.policy(), r.lastActiveS(), r.lastActiveS() / bound, r.medianActiveS(),
           r.rackInMax(), r.rackInMean(), r.rackOutMax(), r.rackOutMean(), r.zoneInMax(),
-          r.originOut()));
+          r.originOut(), r.peakRackCrossings()));
     }
     b.append("(bytes in model sizes; rack in/out = over the top-of-rack uplink; zone in = most"
-        + " into one zone; x LB = last active / max(lower bound, origin bound))\n");
+        + " into one zone; x LB = last active / max(lower bound, origin bound); x-in pk = most"
+        + " transfers crossing into one rack at once)\n");
     return b.toString();
   }
 

@@ -1,0 +1,111 @@
+package io.weightcast.perf.sim;
+
+import java.util.Arrays;
+
+/**
+ * The distributor's cap on chunks crossing into one rack at once, re-implemented for the
+ * simulator (perf does not depend on the distributor module). Mirrors
+ * {@code distributor/.../routing/RackCrossings} and {@code TopologyTable.capped}: a crossing
+ * starts with its grant and ends when a host of the rack holds the chunk (the simulator announces
+ * a chunk the moment it lands), or after {@code leaseS}; a rack may start another crossing while
+ * fewer than {@code max} are live. The cap holds only in a rack with another host (all simulated
+ * hosts are live from t = 0); {@code max} = 0: no cap. Failures (which also end a crossing) are
+ * not simulated. Not thread-safe; confined to one simulation.
+ */
+final class CrossingCap {
+  private final int max;
+  private final double leaseS;
+  /** Per rack, the chunks crossing into it ({@code -1}: free slot) and when each started. */
+  private final int[][] chunk;
+  private final double[][] startedAt;
+  private final boolean[] capped;
+
+  CrossingCap(Fabric fabric, int max, double leaseS) {
+    if (max < 0) {
+      throw new IllegalArgumentException("max rack crossings must be >= 0, got " + max);
+    }
+    this.max = max;
+    this.leaseS = leaseS;
+    int racks = fabric.racks();
+    this.chunk = new int[racks][];
+    this.startedAt = new double[racks][];
+    this.capped = new boolean[racks];
+    int[] size = new int[racks];
+    for (int h = 0; h < fabric.hosts(); h++) {
+      size[fabric.rackOf(h)]++;
+    }
+    for (int r = 0; r < racks; r++) {
+      capped[r] = max > 0 && size[r] > 1;
+      if (capped[r]) {
+        chunk[r] = new int[max];
+        Arrays.fill(chunk[r], -1);
+        startedAt[r] = new double[max];
+      }
+    }
+  }
+
+  /** True when {@code rack} may start another crossing at {@code now}; drops expired ones. */
+  boolean mayStart(int rack, double now) {
+    if (!capped[rack]) {
+      return true;
+    }
+    int live = 0;
+    for (int i = 0; i < max; i++) {
+      if (chunk[rack][i] >= 0 && startedAt[rack][i] <= now - leaseS) {
+        chunk[rack][i] = -1;
+      }
+      if (chunk[rack][i] >= 0) {
+        live++;
+      }
+    }
+    return live < max;
+  }
+
+  /** A crossing of {@code c} into {@code rack} was granted at {@code now} (after mayStart). */
+  void started(int rack, int c, double now) {
+    if (!capped[rack]) {
+      return;
+    }
+    int slot = -1;
+    for (int i = 0; i < max; i++) {
+      if (chunk[rack][i] == c) {
+        slot = i;
+        break;
+      }
+      if (slot < 0 && chunk[rack][i] < 0) {
+        slot = i;
+      }
+    }
+    if (slot < 0) {
+      throw new IllegalStateException("rack " + rack + ": crossing started over the cap");
+    }
+    chunk[rack][slot] = c;
+    startedAt[rack][slot] = now;
+  }
+
+  /** A host of {@code rack} now holds {@code c}: its crossing, if any, has ended. */
+  void ended(int rack, int c) {
+    if (!capped[rack]) {
+      return;
+    }
+    for (int i = 0; i < max; i++) {
+      if (chunk[rack][i] == c) {
+        chunk[rack][i] = -1;
+      }
+    }
+  }
+
+  /** Live crossings into {@code rack} (for tests; uncapped racks report 0). */
+  int live(int rack, double now) {
+    if (!capped[rack]) {
+      return 0;
+    }
+    int live = 0;
+    for (int i = 0; i < max; i++) {
+      if (chunk[rack][i] >= 0 && startedAt[rack][i] > now - leaseS) {
+        live++;
+      }
+    }
+    return live;
+  }
+}
