@@ -22,16 +22,18 @@ import java.util.Objects;
  * @param zstdLevel zstd level used once at ingest, in [-7, 22]
  * @param limits egress cap and upload limits (null: {@link DistributorLimits#DEFAULTS})
  * @param rackCrossings at most this many chunks crossing into one rack at once (routing/
- *     RackCrossings); 0 = no cap. Default {@link #DEFAULT_RACK_CROSSINGS}: a rack needs to take
- *     in the model only as fast as one of its hosts can (link L; the copies spread inside), and
- *     two crossings of min(L, U / 2) each give min(2L, U) >= min(L, U) for any uplink U
+ *     RackCrossings); 0 = no cap, the default ({@link #DEFAULT_RACK_CROSSINGS}). A cap pays in
+ *     small racks behind a narrow uplink (perf/ fan-out, 4 hosts per rack at 8:1: cap 2 lets
+ *     each chunk land early and spread while the next crosses); in big racks it starves them
+ *     (perf/SIMULATOR.md, 200 hosts per rack: cap 4 took 3x as long as no cap), because each
+ *     crossing gets only the receiver's fair share of a link it also uses for in-rack copies
  */
 public record DistributorConfig(int port, String host, Path dataDir, String registryEndpoint,
     String advertisedUrl, int ingestThreads, int zstdLevel, DistributorLimits limits,
     int rackCrossings) {
   public static final int DEFAULT_PORT = 7070;
   public static final int MAX_INGEST_THREADS = 256;
-  public static final int DEFAULT_RACK_CROSSINGS = 2;
+  public static final int DEFAULT_RACK_CROSSINGS = 0;
 
   public DistributorConfig {
     limits = limits == null ? DistributorLimits.DEFAULTS : limits;

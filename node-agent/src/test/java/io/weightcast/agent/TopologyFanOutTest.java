@@ -79,12 +79,12 @@ class TopologyFanOutTest {
   }
 
   /**
-   * Two racks of three agents (one zone), so the distributor's default cap on concurrent crossings
-   * applies and agents take chunks as it picks them: each chunk still crosses into each rack
-   * exactly once, and the other two copies in each rack come from rack-mates.
+   * Two racks of three agents (one zone), agents taking chunks as the distributor picks them
+   * (crossings first, then what rack-mates hold): each chunk crosses into each rack exactly once,
+   * and the other two copies in each rack come from rack-mates.
    */
   @Test
-  void withRackMatesAndTheCrossingCapEachChunkCrossesOnceAndTheRestStaysInside(Vertx vertx) {
+  void withRackMatesEachChunkCrossesOnceAndTheRestStaysInside(Vertx vertx) {
     ControlPlaneFixture plane = new ControlPlaneFixture(vertx, dir);
     plane.start().await();
     List<Path> data = new ArrayList<>();

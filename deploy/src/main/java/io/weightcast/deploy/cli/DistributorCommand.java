@@ -45,7 +45,7 @@ public final class DistributorCommand implements Callable<Integer> {
   @Option(names = "--max-chunk-size", defaultValue = "256MiB", description = "Largest chunk upload accepted; larger get 413 (default ${DEFAULT-VALUE}).")
   String maxChunkSize;
 
-  @Option(names = "--rack-crossings", defaultValue = "" + DistributorConfig.DEFAULT_RACK_CROSSINGS, description = "At most this many chunks crossing into one rack at once, so each lands early and spreads inside the rack while the next ones cross; only in racks with more than one node (default ${DEFAULT-VALUE}; 0: no cap).")
+  @Option(names = "--rack-crossings", defaultValue = "" + DistributorConfig.DEFAULT_RACK_CROSSINGS, description = "At most this many chunks crossing into one rack at once, so each lands early and spreads inside the rack while the next ones cross; only in racks with more than one node. Pays in small racks behind a narrow uplink (2 for racks of a few GPU hosts), slows big racks (default ${DEFAULT-VALUE}: no cap).")
   int rackCrossings;
 
   /** Joining makes it a member: the registries share its lease, and its topology is the cluster's. */

@@ -103,11 +103,11 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
   }
 
   /**
-   * Default cap on chunks crossing into one rack at once for "ours-pick". The distributor's own
-   * default is still 0 (no cap, DistributorConfig) as of commit 061507f; 4 is the value the lead
-   * expects to set (2 or 4).
+   * Default cap on chunks crossing into one rack at once for "ours-pick": the distributor's
+   * default, 0 (no cap; DistributorConfig.DEFAULT_RACK_CROSSINGS). In this fleet (200 hosts per
+   * rack) any cap slowed the rollout (SIMULATOR.md), which is why the distributor has none by default.
    */
-  public static final int DEFAULT_RACK_CROSSINGS = 4;
+  public static final int DEFAULT_RACK_CROSSINGS = 0;
 
   /** The fleet: 10,000 hosts, 50 racks, 5 zones; 16 GiB in 8 MiB chunks. */
   public static SimConfig fleet() {
