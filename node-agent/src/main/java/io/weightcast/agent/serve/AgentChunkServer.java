@@ -2,6 +2,8 @@ package io.weightcast.agent.serve;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +37,10 @@ public final class AgentChunkServer {
   /** Cap on the bytes served to peers, all streams together. */
   private final BandwidthLimiter egress;
   /** Encodes for peers in other racks: two at once (a crossing is rare next to in-rack copies). */
-  private final PeerEncoder encoder = new PeerEncoder(2);
+  private static final int ENCODE_SLOTS = 2;
+  private final PeerEncoder encoder = new PeerEncoder(ENCODE_SLOTS);
+  /** {@link PeerEncoder#POOL}: created by listen, closed by close. */
+  private WorkerExecutor encodePool;
 
   public AgentChunkServer(HeldChunks held, AgentMetrics metrics) {
     this(held, metrics, BandwidthLimiter.UNLIMITED);
@@ -61,6 +66,7 @@ public final class AgentChunkServer {
    *  authorization ({@link AccessRules#AGENT_SERVER}). */
   public Future<HttpServer> listen(Vertx vertx, String host, int port,
       java.util.function.Consumer<Router> more, Security security) {
+    encodePool = vertx.createSharedWorkerExecutor(PeerEncoder.POOL, ENCODE_SLOTS);
     Router router = Router.router(vertx);
     more.accept(router);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
@@ -79,7 +85,8 @@ public final class AgentChunkServer {
   }
 
   public Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return encodePool == null ? closed : closed.eventually(() -> encodePool.close());
   }
 
   private void chunk(RoutingContext ctx, boolean body) {
@@ -98,7 +105,7 @@ public final class AgentChunkServer {
     }
     if (body && "1".equals(ctx.request().getHeader(ChunkHttp.ACCEPT_ENCODED_HEADER))
         && egress.unlimited() && at.codec() != Codec.RAW) {
-      encoder.encode(ctx.vertx(), at).onComplete(ar -> {
+      encoder.encode(encodePool, at).onComplete(ar -> {
         if (ar.succeeded() && ar.result().isPresent()) {
           sendEncoded(ctx.response(), digest, at, ar.result().get());
         } else {
@@ -110,16 +117,24 @@ public final class AgentChunkServer {
     sendRaw(ctx, digest, at, body);
   }
 
+  /**
+   * Writes the frame in {@link Http2Tuning#MAX_FRAME} pieces: one write of a whole multi-MiB
+   * heap buffer went out as a single DATA frame larger than the peer accepts ("Frame length
+   * exceeds maximum", seen in the fan-out benchmark).
+   */
   private void sendEncoded(HttpServerResponse resp, Digest digest, HeldChunks.Location at,
       PeerEncoder.Frame frame) {
-    int n = frame.bytes().length();
+    Buffer bytes = frame.bytes();
+    int n = bytes.length();
     resp.putHeader(ChunkHttp.CODEC_HEADER, frame.codec().wireName())
         .putHeader(ChunkHttp.RAW_LENGTH_HEADER, Long.toString(at.length()))
         .putHeader(ChunkHttp.FRAME_LENGTH_HEADER, Integer.toString(n))
         .putHeader("etag", "\"" + digest.hex() + "\"")
-        .putHeader("content-length", Integer.toString(n))
-        .end(frame.bytes())
-        .onSuccess(v -> metrics.served(n));
+        .putHeader("content-length", Integer.toString(n));
+    for (int from = 0; from < n; from += Http2Tuning.MAX_FRAME) {
+      resp.write(bytes.slice(from, Math.min(n, from + Http2Tuning.MAX_FRAME)));
+    }
+    resp.end().onSuccess(v -> metrics.served(n));
   }
 
   private void sendRaw(RoutingContext ctx, Digest digest, HeldChunks.Location at, boolean body) {

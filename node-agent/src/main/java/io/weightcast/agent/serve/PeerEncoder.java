@@ -1,7 +1,7 @@
 package io.weightcast.agent.serve;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.weightcast.protocol.codec.ChunkCodec;
 import io.weightcast.protocol.codec.Codec;
@@ -21,9 +21,11 @@ import java.util.Optional;
  * verifies the digest as for any frame. Answers empty (serve raw) when every slot is busy or the
  * frame would not be smaller. At most {@code slots} encodes at once, each with its own pair of
  * direct buffers, grown to the largest chunk seen and kept: memory is bounded by
- * {@code slots x 2 x largest chunk}. Reads and encodes run on a worker thread (never the event
- * loop); {@link #encode} is called on the agent server's context, and the slots are
- * synchronized because workers return them.
+ * {@code slots x 2 x largest chunk}, plus the codec's per-thread scratch (CodecScratch) of the
+ * pool's threads: so the pool must be small and fixed, one thread per slot ({@link #POOL}; on
+ * Vert.x's 20-thread default pool the scratch alone ran an agent at -Xmx256m out of direct
+ * memory). Reads and encodes run on that pool (never the event loop); {@link #encode} is called
+ * on the agent server's context, and the slots are synchronized because workers return them.
  */
 final class PeerEncoder {
   /** An encoded frame, copied out of its slot. */
@@ -33,6 +35,9 @@ final class PeerEncoder {
     ByteBuffer raw = ByteBuffer.allocateDirect(0);
     ByteBuffer out = ByteBuffer.allocateDirect(0);
   }
+
+  /** Name of the worker pool, {@code slots} threads, that runs the encodes. */
+  static final String POOL = "wc-peer-encode";
 
   private final ChunkCodec codec = new ChunkCodec(ChunkCodec.DEFAULT_LEVEL);
   private final Deque<Slot> free = new ArrayDeque<>();
@@ -44,7 +49,7 @@ final class PeerEncoder {
   }
 
   /** The frame of {@code at} encoded as recorded, or empty to serve it raw. */
-  Future<Optional<Frame>> encode(Vertx vertx, HeldChunks.Location at) {
+  Future<Optional<Frame>> encode(WorkerExecutor pool, HeldChunks.Location at) {
     if (at.codec() == Codec.RAW || at.length() > Integer.MAX_VALUE / 2) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -52,7 +57,7 @@ final class PeerEncoder {
     if (slot == null) {
       return Future.succeededFuture(Optional.empty());
     }
-    return vertx.executeBlocking(() -> encodeInto(slot, at), false)
+    return pool.executeBlocking(() -> encodeInto(slot, at), false)
         .eventually(() -> {
           give(slot);
           return Future.succeededFuture();

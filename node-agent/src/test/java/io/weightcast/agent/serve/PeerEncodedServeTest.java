@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(VertxExtension.class)
 class PeerEncodedServeTest {
-  private static final int LENGTH = 1 << 20;
+  /** 4 MiB: the encoded frame is larger than one HTTP/2 frame (1 MiB). */
+  private static final int LENGTH = 4 << 20;
   @TempDir Path dir;
 
   @Test
