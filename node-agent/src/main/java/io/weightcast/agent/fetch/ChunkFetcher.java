@@ -42,6 +42,8 @@ public final class ChunkFetcher {
   private final int streamsPerSource;
   private final long stallMs;
   private final Map<String, HttpClient> clients = new HashMap<>();
+  /** Per source: when bytes of any of its streams last arrived (System.nanoTime). */
+  private final Map<String, long[]> sourceLastBytes = new HashMap<>();
   /** Cap on the bytes received from every source together (0 = unlimited). */
   private final BandwidthLimiter ingress;
 
@@ -131,8 +133,10 @@ public final class ChunkFetcher {
     Promise<FetchedChunk> done = Promise.promise();
     long[] lastBytesAt = watchForStall(resp, source, digest, done);
     ReadStream<Buffer> body = Throttle.of(vertx, resp, ingress);
+    long[] sourceBytesAt = sourceLastBytes.computeIfAbsent(source, s -> new long[1]);
     body.handler(data -> {
       lastBytesAt[0] = System.nanoTime();
+      sourceBytesAt[0] = lastBytesAt[0];
       copy(data, buf, resp, done);
     });
     body.exceptionHandler(done::tryFail);
@@ -149,16 +153,23 @@ public final class ChunkFetcher {
 
   /**
    * Fails {@code done} as {@link Unavailable} (and resets the stream) when the body stops: no
-   * bytes for {@code stallMs}. The request's idle timeout does not cover a response body that
-   * started and then stalled (found by MisbehavingPeerTest: such a fetch hung forever), so a
-   * periodic check every {@code stallMs / 4} compares the time of the last bytes received.
-   * Answers that time's holder, for the body handler to update (confined to the context).
+   * bytes for {@code stallMs} on this stream <em>nor on any other stream from the same
+   * source</em>. The request's idle timeout does not cover a response body that started and then
+   * stalled (found by MisbehavingPeerTest: such a fetch hung forever), so a periodic check every
+   * {@code stallMs / 4} compares the time of the last bytes received. Why the source too: many
+   * streams share one HTTP/2 connection, and behind a narrow link a stream can wait more than
+   * {@code stallMs} for its share while its siblings move (seen in the fan-out benchmark without a
+   * crossing cap: six streams from a busy origin reset and refetched); that source is slow, not
+   * dead. Answers this stream's time holder, for the body handler to update (confined to the
+   * context).
    */
   private long[] watchForStall(HttpClientResponse resp, String source, Digest digest,
       Promise<FetchedChunk> done) {
     long[] lastBytesAt = {System.nanoTime()};
+    long[] sourceBytesAt = sourceLastBytes.computeIfAbsent(source, s -> new long[1]);
     long timer = vertx.setPeriodic(Math.max(1, stallMs / 4), t -> {
-      if (System.nanoTime() - lastBytesAt[0] >= stallMs * 1_000_000) {
+      long last = Math.max(lastBytesAt[0], sourceBytesAt[0]);
+      if (System.nanoTime() - last >= stallMs * 1_000_000) {
         done.tryFail(new Unavailable(source + " stalled: no bytes of chunk " + digest.shortHex()
             + " for " + stallMs + " ms"));
         resp.request().reset();
