@@ -22,18 +22,15 @@ import java.util.Objects;
  * @param zstdLevel zstd level used once at ingest, in [-7, 22]
  * @param limits egress cap and upload limits (null: {@link DistributorLimits#DEFAULTS})
  * @param rackCrossings at most this many chunks crossing into one rack at once (routing/
- *     RackCrossings); 0 = no cap, the default ({@link #DEFAULT_RACK_CROSSINGS}). A cap pays in
- *     small racks behind a narrow uplink (perf/ fan-out, 4 hosts per rack at 8:1: cap 2 lets
- *     each chunk land early and spread while the next crosses); in big racks it starves them
- *     (perf/SIMULATOR.md, 200 hosts per rack: cap 4 took 3x as long as no cap), because each
- *     crossing gets only the receiver's fair share of a link it also uses for in-rack copies
+ *     RackCrossings): {@code CrossingCap.AUTO} (-1, the default {@link #DEFAULT_RACK_CROSSINGS}:
+ *     sized from the rack, see CrossingCap), 0 = no cap, or a fixed cap
  */
 public record DistributorConfig(int port, String host, Path dataDir, String registryEndpoint,
     String advertisedUrl, int ingestThreads, int zstdLevel, DistributorLimits limits,
     int rackCrossings) {
   public static final int DEFAULT_PORT = 7070;
   public static final int MAX_INGEST_THREADS = 256;
-  public static final int DEFAULT_RACK_CROSSINGS = 0;
+  public static final int DEFAULT_RACK_CROSSINGS = io.weightcast.protocol.topology.CrossingCap.AUTO;
 
   public DistributorConfig {
     limits = limits == null ? DistributorLimits.DEFAULTS : limits;
@@ -57,9 +54,7 @@ public record DistributorConfig(int port, String host, Path dataDir, String regi
           + "], got " + ingestThreads);
     }
     new ChunkCodec(zstdLevel);
-    if (rackCrossings < 0) {
-      throw new IllegalArgumentException("rackCrossings must be >= 0, got " + rackCrossings);
-    }
+    io.weightcast.protocol.topology.CrossingCap.forRack(rackCrossings, 2);
   }
 
   /** With the default cap on concurrent rack crossings. */

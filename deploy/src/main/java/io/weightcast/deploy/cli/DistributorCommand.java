@@ -45,8 +45,8 @@ public final class DistributorCommand implements Callable<Integer> {
   @Option(names = "--max-chunk-size", defaultValue = "256MiB", description = "Largest chunk upload accepted; larger get 413 (default ${DEFAULT-VALUE}).")
   String maxChunkSize;
 
-  @Option(names = "--rack-crossings", defaultValue = "" + DistributorConfig.DEFAULT_RACK_CROSSINGS, description = "At most this many chunks crossing into one rack at once, so each lands early and spreads inside the rack while the next ones cross; only in racks with more than one node. Pays in small racks behind a narrow uplink (2 for racks of a few GPU hosts), slows big racks (default ${DEFAULT-VALUE}: no cap).")
-  int rackCrossings;
+  @Option(names = "--rack-crossings", defaultValue = "auto", description = "At most this many chunks crossing into one rack at once, so each lands early and spreads inside the rack while the next ones cross; never for a node alone in its rack. auto: max(2, half the rack's live nodes) (a small cap starves big racks); 0: no cap (default ${DEFAULT-VALUE}).")
+  String rackCrossings;
 
   /** Joining makes it a member: the registries share its lease, and its topology is the cluster's. */
   @Mixin
@@ -68,7 +68,7 @@ public final class DistributorCommand implements Callable<Integer> {
           : ClusterOptions.join(joining.get()).vertx(), new DistributorVerticle(
           new DistributorConfig(port, host, data, registry, url, threads, zstdLevel,
               new DistributorLimits(Bandwidth.parse(maxEgress), maxUploadsPerClient,
-                  Sizes.parse(maxChunkSize))).withRackCrossings(rackCrossings),
+                  Sizes.parse(maxChunkSize))).withRackCrossings(io.weightcast.protocol.topology.CrossingCap.parse(rackCrossings)),
           serving));
     });
   }

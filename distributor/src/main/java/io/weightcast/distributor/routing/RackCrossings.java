@@ -1,6 +1,7 @@
 package io.weightcast.distributor.routing;
 
 import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.topology.CrossingCap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -20,17 +21,20 @@ final class RackCrossings {
   private final long leaseMs;
   private final Map<String, Map<Digest, Long>> inFlight = new HashMap<>();
 
+  /** {@code max}: the setting, {@link CrossingCap#AUTO}, 0 (no cap) or a fixed cap. */
   RackCrossings(int max, long leaseMs) {
-    if (max < 0) {
-      throw new IllegalArgumentException("max rack crossings must be >= 0, got " + max);
-    }
+    CrossingCap.forRack(max, 2);
     this.max = max;
     this.leaseMs = leaseMs;
   }
 
-  /** True when {@code rackKey} may start another crossing now. */
-  boolean mayStart(String rackKey, long now) {
-    if (max == 0) {
+  /**
+   * True when {@code rackKey}, with {@code liveNodes} live nodes, may start another crossing now
+   * (its cap: {@link CrossingCap#forRack}).
+   */
+  boolean mayStart(String rackKey, int liveNodes, long now) {
+    int cap = CrossingCap.forRack(max, liveNodes);
+    if (cap == 0) {
       return true;
     }
     Map<Digest, Long> rack = inFlight.get(rackKey);
@@ -42,11 +46,11 @@ final class RackCrossings {
         it.remove();
       }
     }
-    return rack.size() < max;
+    return rack.size() < cap;
   }
 
   void started(String rackKey, Digest chunk, long now) {
-    if (max > 0) {
+    if (max != 0) {
       inFlight.computeIfAbsent(rackKey, k -> new HashMap<>()).put(chunk, now);
     }
   }

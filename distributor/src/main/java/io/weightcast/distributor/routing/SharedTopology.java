@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.multimap.MultiMap;
 import io.weightcast.protocol.Digest;
+import io.weightcast.protocol.topology.CrossingCap;
 import io.weightcast.protocol.topology.NodeLocation;
 import io.weightcast.protocol.topology.SourceRanker;
 import java.util.ArrayList;
@@ -212,10 +213,11 @@ public final class SharedTopology implements FleetTopology {
    */
   private String startCrossing(NodeLocation requester, String chunk) {
     String rackKey = requester.rackKey();
-    if (maxRackCrossings == 0 || !rackHasOthers(requester)) {
+    int cap = CrossingCap.forRack(maxRackCrossings, liveInRack(requester));
+    if (cap == 0) {
       return "";
     }
-    List<String> slots = slots("inflight:" + rackKey, maxRackCrossings);
+    List<String> slots = slots("inflight:" + rackKey, cap);
     Map<String, String> held = grants.getAll(new HashSet<>(slots));
     for (Map.Entry<String, String> e : held.entrySet()) {
       if (e.getValue().equals(chunk)) {
@@ -227,11 +229,17 @@ public final class SharedTopology implements FleetTopology {
   }
 
   /**
-   * Whether another live node shares {@code requester}'s rack (the cap holds only then, as in
+   * Live nodes in {@code requester}'s rack, the requester included (its cap, as in
    * {@link TopologyTable}). From a snapshot of the nodes map, refreshed at most every
-   * {@link #RACKS_REFRESH_MS}: a rack-mate that just appeared is seen within that.
+   * {@link #RACKS_REFRESH_MS}: a rack-mate that just appeared is counted within that.
    */
-  private boolean rackHasOthers(NodeLocation requester) {
+  private int liveInRack(NodeLocation requester) {
+    Set<String> mates = rackMembers().getOrDefault(requester.rackKey(), Set.of());
+    return mates.size() + (mates.contains(requester.nodeId()) ? 0 : 1);
+  }
+
+  /** Rack key to the ids in the nodes map (the snapshot of {@link #liveInRack}). */
+  private Map<String, Set<String>> rackMembers() {
     long now = clock.getAsLong();
     RackSizes sizes = rackSizes;
     if (sizes == null || sizes.at() <= now - RACKS_REFRESH_MS) {
@@ -245,8 +253,7 @@ public final class SharedTopology implements FleetTopology {
       sizes = new RackSizes(now, members);
       rackSizes = sizes;
     }
-    Set<String> mates = sizes.members().getOrDefault(requester.rackKey(), Set.of());
-    return mates.size() > (mates.contains(requester.nodeId()) ? 1 : 0);
+    return sizes.members();
   }
 
   /** Rack key to node ids, as of {@code at}. */
@@ -256,9 +263,13 @@ public final class SharedTopology implements FleetTopology {
     if (maxRackCrossings == 0 || chunks.isEmpty()) {
       return;
     }
+    // Slots below the largest cap the rack can have now (a cap that shrank leaves its upper
+    // slots to their lease).
+    int scan = Math.max(1, CrossingCap.forRack(maxRackCrossings,
+        rackMembers().getOrDefault(rackKey, Set.of()).size()));
     Set<String> hexes = new HashSet<>();
     chunks.forEach(d -> hexes.add(d.hex()));
-    grants.getAll(new HashSet<>(slots("inflight:" + rackKey, maxRackCrossings)))
+    grants.getAll(new HashSet<>(slots("inflight:" + rackKey, scan)))
         .forEach((slot, chunk) -> {
           if (hexes.contains(chunk)) {
             grants.remove(slot, chunk);

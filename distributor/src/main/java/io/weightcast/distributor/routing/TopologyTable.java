@@ -141,8 +141,8 @@ public final class TopologyTable implements FleetTopology {
         liveGrants(rackKey, now), liveGrants(zoneKey, now),
         originUrl);
     if (r.waitForRackCopy() || !scope.allows(r.crossesRack())
-        || r.crossesRack() && capped(requester, now)
-            && !crossings.mayStart(requester.rackKey(), now)) {
+        || r.crossesRack()
+            && !crossings.mayStart(requester.rackKey(), liveInRack(requester, now), now)) {
       return Answer.WAIT;
     }
     if (r.crossesRack()) {
@@ -158,14 +158,15 @@ public final class TopologyTable implements FleetTopology {
     return new Answer(r.sources(), false, r.crossesRack());
   }
 
-  /** Whether the crossing cap applies to {@code requester}: another live node shares its rack. */
-  private boolean capped(NodeLocation requester, long now) {
+  /** Live nodes in {@code requester}'s rack, the requester included (it is asking). */
+  private int liveInRack(NodeLocation requester, long now) {
+    int n = 1;
     for (String id : rackMembers.getOrDefault(requester.rackKey(), Set.of())) {
       if (!id.equals(requester.nodeId()) && lastSeen.getOrDefault(id, 0L) >= now - NODE_TTL_MS) {
-        return true;
+        n++;
       }
     }
-    return false;
+    return n;
   }
 
   /**

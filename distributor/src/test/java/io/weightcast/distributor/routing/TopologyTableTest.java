@@ -156,4 +156,22 @@ class TopologyTableTest {
         c1, new FleetTopology.Answer(List.of("http://a"), false, false)),
         capped.pick(b, List.of(c1, c3), 2, ORIGIN), "c1 landed: a slot for c3, c1 from a");
   }
+
+  @Test
+  void theAutoCapGrowsWithTheRacksLiveNodes() {
+    TopologyTable auto = new TopologyTable(new SourceRanker(3, 1, 1), () -> now[0], 10_000,
+        30_000, 3, io.weightcast.protocol.topology.CrossingCap.AUTO);
+    java.util.List<NodeLocation> rack = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      NodeLocation n = new NodeLocation("n" + i, "z5", "r5", "http://n" + i);
+      rack.add(n);
+      auto.announce(n, List.of(), Map.of());
+    }
+    int granted = 0;
+    for (byte i = 50; i < 60; i++) {
+      granted += auto.sources(rack.get(i % 6), Digest.sha256(new byte[] {i}), ORIGIN)
+          .waitForCopy() ? 0 : 1;
+    }
+    assertEquals(3, granted, "six live nodes: max(2, 6 / 2) = 3 crossings at once");
+  }
 }
