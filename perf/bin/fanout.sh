@@ -132,17 +132,6 @@ nginx_start "$MODEL_DIR" "$CORE_IP"
 RESULTS="$WC_RUN/results"   # n wc_s star_s agent_cpu_s dist_cpu_s rss retries wc_copies star_copies
 : >"$RESULTS"
 
-committed_at() {  # MODEL VERSION -> epoch seconds of the registry's commit
-  local iso
-  iso=$(curl -s "http://$REG/v1/models/$1/versions" | python3 -c '
-import json,sys
-d=json.load(sys.stdin)
-vs=d if isinstance(d,list) else d.get("versions",d)
-for v in vs:
-    if v.get("version")==sys.argv[1]: print(v["committedAt"])' "$2")
-  [ -n "$iso" ] || die "no committedAt for $1/$2"
-  date -d "$iso" +%s.%N
-}
 
 run_weightcast() {  # N
   local n=$1 m="fan$1" v=v1 i k pids=() datas=() d0 d1 cpu=0 rss=0 r

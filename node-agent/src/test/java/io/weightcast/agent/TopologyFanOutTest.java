@@ -35,22 +35,8 @@ class TopologyFanOutTest {
   void eachChunkEntersEachRackOnceAndSpreadsInsideIt(Vertx vertx) {
     ControlPlaneFixture plane = new ControlPlaneFixture(vertx, dir);
     plane.start().await();
-    List<Path> data = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      String zone = "z" + (i % 2 + 1);
-      String rack = "r" + (i / 2 % 3 + 1);
-      Path d = dir.resolve("agent-" + i);
-      data.add(d);
-      AgentConfig config = AgentConfig.defaults("gpu-" + i, zone, rack, plane.registryEndpoint(),
-          d).withServer("127.0.0.1", 0).withFetch(4, 5_000, 5).withRetryFailedMs(500);
-      vertx.deployVerticle(new AgentVerticle(config)).await();
-    }
-    CommittedVersion v1 = AgentFixture.publish(vertx, plane, dir.resolve("src"), "m", "v1",
-        12 * MIB + 99, 4, 512 * 1024);
-    for (Path d : data) {
-      awaitCurrent(d, "m", "v1", 60_000);
-      assertIdentical(d, v1.manifest());
-    }
+    CommittedVersion v1 = rollOut(vertx, plane, i -> "z" + (i % 2 + 1), i -> "r" + (i / 2 % 3 + 1),
+        12 * MIB + 99, 4);
     int chunks = v1.manifest().distinctChunks().size();
     JsonArray transfers = AgentFixture.transfers(vertx, plane, 6 * chunks);
     assertEquals(6 * chunks, transfers.size(), "one logged transfer per chunk per agent");
@@ -87,21 +73,8 @@ class TopologyFanOutTest {
   void withRackMatesEachChunkCrossesOnceAndTheRestStaysInside(Vertx vertx) {
     ControlPlaneFixture plane = new ControlPlaneFixture(vertx, dir);
     plane.start().await();
-    List<Path> data = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      Path d = dir.resolve("agent-" + i);
-      data.add(d);
-      AgentConfig config = AgentConfig.defaults("gpu-" + i, "z1", "r" + (i / 3 + 1),
-          plane.registryEndpoint(), d).withServer("127.0.0.1", 0).withFetch(4, 5_000, 5)
-          .withRetryFailedMs(500);
-      vertx.deployVerticle(new AgentVerticle(config)).await();
-    }
-    CommittedVersion v1 = AgentFixture.publish(vertx, plane, dir.resolve("src"), "m", "v1",
-        16 * MIB + 7, 3, 512 * 1024);
-    for (Path d : data) {
-      awaitCurrent(d, "m", "v1", 60_000);
-      assertIdentical(d, v1.manifest());
-    }
+    CommittedVersion v1 = rollOut(vertx, plane, i -> "z1", i -> "r" + (i / 3 + 1), 16 * MIB + 7,
+        3);
     int chunks = v1.manifest().distinctChunks().size();
     JsonArray transfers = AgentFixture.transfers(vertx, plane, 6 * chunks);
     assertEquals(6 * chunks, transfers.size(), "one logged transfer per chunk per agent");
@@ -116,8 +89,35 @@ class TopologyFanOutTest {
       }
     }
     assertEquals(2 * chunks, crossings.size(), "every chunk entered both racks: " + crossings);
-    crossings.forEach((key, n) -> assertEquals(1, n, "crossings of " + key));
+    crossings.forEach((key, n) -> assertEquals(1, n, "crossings of " + key + " in "
+        + transfers.stream().filter(o -> key.startsWith(((JsonObject) o).getString("chunk")))
+            .toList()));
     assertEquals(4 * chunks, inside, "two of the three copies in each rack came from rack-mates");
+  }
+
+  /**
+   * Six agents (agent i in zone {@code zone(i)}, rack {@code rack(i)}) pull m/v1 of
+   * {@code bytes} (seed {@code seed}, 512 KiB chunks); every one ends current and byte-identical.
+   */
+  private CommittedVersion rollOut(Vertx vertx, ControlPlaneFixture plane,
+      java.util.function.IntFunction<String> zone, java.util.function.IntFunction<String> rack,
+      long bytes, long seed) {
+    List<Path> data = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Path d = dir.resolve("agent-" + i);
+      data.add(d);
+      AgentConfig config = AgentConfig.defaults("gpu-" + i, zone.apply(i), rack.apply(i),
+          plane.registryEndpoint(), d).withServer("127.0.0.1", 0).withFetch(4, 5_000, 5)
+          .withRetryFailedMs(500);
+      vertx.deployVerticle(new AgentVerticle(config)).await();
+    }
+    CommittedVersion v1 = AgentFixture.publish(vertx, plane, dir.resolve("src"), "m", "v1",
+        bytes, seed, 512 * 1024);
+    for (Path d : data) {
+      awaitCurrent(d, "m", "v1", 60_000);
+      assertIdentical(d, v1.manifest());
+    }
+    return v1;
   }
 
   /** The registry's source mix of m/v1 once all six nodes reported ACTIVE. */

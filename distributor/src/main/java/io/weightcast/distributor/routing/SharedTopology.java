@@ -317,13 +317,17 @@ public final class SharedTopology implements FleetTopology {
   @Override
   public boolean reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk,
       String originUrl) {
+    boolean crossing = false;
     for (String s : slots("rack:" + chunk.hex() + ":" + reporter.rackKey(), rackBudget)) {
-      grants.remove(s, reporter.nodeId());
+      crossing |= grants.remove(s, reporter.nodeId());
     }
     for (String s : slots("zone:" + chunk.hex() + ":" + reporter.zone(), zoneBudget)) {
       grants.remove(s, reporter.nodeId());
     }
-    endCrossings(reporter.rackKey(), List.of(chunk));
+    if (crossing) {
+      // Only the reporter's own crossing ends: a rack-mate's may still be on its way.
+      endCrossings(reporter.rackKey(), List.of(chunk));
+    }
     if (sourceUrl.equals(originUrl)) {
       return false;
     }

@@ -178,8 +178,9 @@ public final class TopologyTable implements FleetTopology {
   @Override
   public boolean reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk,
       String originUrl) {
-    release("rack:" + chunk.hex() + ":" + reporter.rackKey(), reporter.nodeId());
-    crossings.ended(reporter.rackKey(), chunk);
+    if (release("rack:" + chunk.hex() + ":" + reporter.rackKey(), reporter.nodeId())) {
+      crossings.ended(reporter.rackKey(), chunk);
+    }
     release("zone:" + chunk.hex() + ":" + reporter.zone(), reporter.nodeId());
     if (sourceUrl.equals(originUrl)) {
       return false;
@@ -194,13 +195,18 @@ public final class TopologyTable implements FleetTopology {
     return false;
   }
 
-  /** Releases the oldest grant of {@code grantKey} held by {@code node}, else the oldest one. */
-  private void release(String grantKey, String node) {
+  /**
+   * Releases the oldest grant of {@code grantKey} held by {@code node}; answers whether it held
+   * one. Only its own: a node whose fetch inside its rack failed holds no crossing, and releasing
+   * a rack-mate's would let the chunk cross a second time while that one is still on its way.
+   */
+  private boolean release(String grantKey, String node) {
     Deque<Grant> q = grants.get(grantKey);
-    if (q != null) {
-      Grant own = q.stream().filter(g -> g.node().equals(node)).findFirst().orElse(q.peekFirst());
-      q.remove(own);
+    if (q == null) {
+      return false;
     }
+    Grant own = q.stream().filter(g -> g.node().equals(node)).findFirst().orElse(null);
+    return own != null && q.remove(own);
   }
 
   /** Unexpired grants of {@code key}; expired ones are dropped. */

@@ -174,4 +174,12 @@ class TopologyTableTest {
     }
     assertEquals(3, granted, "six live nodes: max(2, 6 / 2) = 3 crossings at once");
   }
+
+  @Test
+  void aFailureReportedByANodeWithoutTheGrantDoesNotReleaseARackMatesCrossing() {
+    table.sources(a, chunk, ORIGIN);
+    table.reportFailure(b, "http://x", chunk, ORIGIN);
+    assertTrue(table.sources(b, chunk, ORIGIN).waitForCopy(),
+        "a's crossing is still on its way: b waits for it");
+  }
 }

@@ -108,8 +108,16 @@ public final class AgentChunkServer {
       encoder.encode(encodePool, at).onComplete(ar -> {
         if (ar.succeeded() && ar.result().isPresent()) {
           sendEncoded(ctx.response(), digest, at, ar.result().get());
+          return;
+        }
+        // Raw instead, from where the chunk is now: the encode may have failed because its
+        // version was published meanwhile and the staged file renamed away.
+        HeldChunks.Location now = held.find(digest).orElse(null);
+        if (now == null) {
+          error(ctx.response(), 404, "chunk_not_found", "this agent no longer holds "
+              + digest.hex());
         } else {
-          sendRaw(ctx, digest, at, true);
+          sendRaw(ctx, digest, now, true);
         }
       });
       return;
@@ -149,6 +157,8 @@ public final class AgentChunkServer {
           .onSuccess(v -> metrics.served(at.length()))
           .onFailure(e -> {
             if (!resp.headWritten()) {
+              // The raw body's length was already set; the error body has its own.
+              resp.headers().remove("content-length");
               error(resp, 404, "chunk_not_found", "chunk moved or vanished: " + e.getMessage());
             } else {
               resp.reset();
