@@ -54,7 +54,7 @@ public record DistributorConfig(int port, String host, Path dataDir, String regi
           + "], got " + ingestThreads);
     }
     new ChunkCodec(zstdLevel);
-    io.weightcast.protocol.topology.CrossingCap.forRack(rackCrossings, 2);
+    io.weightcast.protocol.topology.CrossingCap.check(rackCrossings);
   }
 
   /** With the default cap on concurrent rack crossings. */

@@ -23,8 +23,7 @@ final class RackCrossings {
 
   /** {@code max}: the setting, {@link CrossingCap#AUTO}, 0 (no cap) or a fixed cap. */
   RackCrossings(int max, long leaseMs) {
-    CrossingCap.forRack(max, 2);
-    this.max = max;
+    this.max = CrossingCap.check(max);
     this.leaseMs = leaseMs;
   }
 

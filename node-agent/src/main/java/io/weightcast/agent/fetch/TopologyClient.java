@@ -1,7 +1,6 @@
 package io.weightcast.agent.fetch;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -17,7 +16,6 @@ import io.weightcast.protocol.wire.HttpFailures;
 import io.weightcast.protocol.wire.TopologyHttp;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,13 +30,7 @@ import java.util.function.Supplier;
  * something to say) with where each came from. The first announcement after a start is marked full (it lists everything held,
  * replacing what the distributor knew of this node); afterwards one goes out at least every
  * {@link #HEARTBEAT_MS}.
- *
- * <p>Plans are batched per origin: at most one sources request per origin is outstanding; the
- * chunks asked for meanwhile (or in the same event-loop turn) go out together in the next one,
- * at most {@link #MAX_PLAN_BATCH} at a time. So a fast distributor still answers chunk by chunk,
- * and a busy one answers many chunks per round trip instead of falling further behind. Each chunk
- * is still asked for only when its fetch is about to start (the distributor grants crossings at
- * that moment). Confined to the agent verticle's context.
+ * Confined to the agent verticle's context.
  */
 public final class TopologyClient {
   static final long FLUSH_MS = 200;
@@ -46,11 +38,6 @@ public final class TopologyClient {
   static final long HELD_ANNOUNCE_MS = 20;
   /** Announce at least this often, so the distributor knows the node is alive. */
   static final long HEARTBEAT_MS = 10_000;
-  /** Chunks per sources request, at most. */
-  static final int MAX_PLAN_BATCH = 64;
-
-  /** Where to fetch one chunk: sources in order, or wait for a copy on its way. */
-  public record Plan(List<String> sources, boolean waitForCopy) {}
 
   /**
    * A chunk picked for this node: its sources in order, and whether they are outside this node's
@@ -69,10 +56,6 @@ public final class TopologyClient {
   private final HttpClient http;
   private final List<Digest> have = new ArrayList<>();
   private final Map<Digest, String> fetchedFrom = new LinkedHashMap<>();
-  /** Per origin: chunks waiting for a plan, each with everyone waiting for it. */
-  private final Map<String, Map<Digest, List<Promise<Plan>>>> planQueue = new HashMap<>();
-  /** Origins with a sources request outstanding or about to be sent. */
-  private final Set<String> planBusy = new HashSet<>();
   private final long timer;
   /** The next announcement is the node's full holding (its first since this start). */
   private boolean full = true;
@@ -101,49 +84,6 @@ public final class TopologyClient {
     this.timer = vertx.setPeriodic(FLUSH_MS, t -> flush());
   }
 
-  /** Asks {@code origin} where to fetch {@code chunk} (batched with other chunks, see above). */
-  public Future<Plan> plan(String origin, Digest chunk) {
-    Promise<Plan> answer = Promise.promise();
-    planQueue.computeIfAbsent(origin, o -> new LinkedHashMap<>())
-        .computeIfAbsent(chunk, c -> new ArrayList<>(1)).add(answer);
-    if (planBusy.add(origin)) {
-      // Next turn, so the chunks asked for in this one share the request.
-      vertx.runOnContext(v -> sendPlans(origin));
-    }
-    return answer.future();
-  }
-
-  /** Sends one sources request for up to MAX_PLAN_BATCH queued chunks; then the next, if any. */
-  private void sendPlans(String origin) {
-    Map<Digest, List<Promise<Plan>>> queued = planQueue.getOrDefault(origin, Map.of());
-    if (queued.isEmpty()) {
-      planBusy.remove(origin);
-      return;
-    }
-    Map<Digest, List<Promise<Plan>>> batch = new LinkedHashMap<>();
-    var it = queued.entrySet().iterator();
-    while (it.hasNext() && batch.size() < MAX_PLAN_BATCH) {
-      var e = it.next();
-      batch.put(e.getKey(), e.getValue());
-      it.remove();
-    }
-    JsonArray chunks = new JsonArray();
-    batch.keySet().forEach(d -> chunks.add(d.hex()));
-    Future.succeededFuture(chunks)
-        .compose(c -> post(origin, TopologyHttp.SOURCES_PATH, location().put("chunks", c)))
-        .onComplete(ar -> {
-          batch.forEach((d, waiting) -> {
-            if (ar.succeeded()) {
-              Plan plan = planOf(ar.result(), d);
-              waiting.forEach(p -> p.complete(plan));
-            } else {
-              waiting.forEach(p -> p.fail(ar.cause()));
-            }
-          });
-          sendPlans(origin);
-        });
-  }
-
   /**
    * Asks {@code origin} which of {@code candidates} (missing chunks, in this node's order) to fetch
    * now: at most {@code want} of them, each with its sources (a pick, see {@link TopologyHttp}).
@@ -159,22 +99,23 @@ public final class TopologyClient {
           resp.getJsonArray("crossing", new JsonArray()).forEach(h -> crossing.add((String) h));
           Map<Digest, Picked> picked = new LinkedHashMap<>();
           for (Digest d : candidates) {
-            Plan plan = planOf(resp, d);
-            if (!plan.waitForCopy() && picked.size() < want) {
-              picked.put(d, new Picked(plan.sources(), crossing.contains(d.hex())));
+            List<String> sources = sourcesOf(resp, d);
+            if (!sources.isEmpty() && picked.size() < want) {
+              picked.put(d, new Picked(sources, crossing.contains(d.hex())));
             }
           }
           return picked;
         });
   }
 
-  private static Plan planOf(JsonObject resp, Digest chunk) {
+  /** The sources answered for {@code chunk}; empty when it was not picked (wait). */
+  private static List<String> sourcesOf(JsonObject resp, Digest chunk) {
     JsonArray list = resp.getJsonObject("sources", new JsonObject()).getJsonArray(chunk.hex());
     List<String> sources = new ArrayList<>();
     if (list != null) {
       list.forEach(u -> sources.add((String) u));
     }
-    return new Plan(sources, sources.isEmpty());
+    return sources;
   }
 
   /**

@@ -21,12 +21,18 @@ public final class CrossingCap {
 
   private CrossingCap() {}
 
-  /** The cap for a rack of {@code liveNodes} (the requester included); 0 = no cap. */
-  public static int forRack(int configured, int liveNodes) {
+  /** Answers {@code configured} if it is a setting: {@link #AUTO}, 0 or a positive cap. */
+  public static int check(int configured) {
     if (configured < AUTO) {
       throw new IllegalArgumentException("rack crossings must be auto (-1), 0 or > 0, got "
           + configured);
     }
+    return configured;
+  }
+
+  /** The cap for a rack of {@code liveNodes} (the requester included); 0 = no cap. */
+  public static int forRack(int configured, int liveNodes) {
+    check(configured);
     if (configured == 0 || liveNodes <= 1) {
       return 0;
     }
