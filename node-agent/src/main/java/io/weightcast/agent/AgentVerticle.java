@@ -21,6 +21,7 @@ import io.weightcast.agent.rollout.RolloutContext;
 import io.weightcast.agent.rollout.RolloutQueue;
 import io.weightcast.agent.serve.AgentChunkServer;
 import io.weightcast.agent.serve.HeldChunks;
+import io.weightcast.agent.serve.RecentFrames;
 import io.weightcast.agent.watch.AgentState;
 import io.weightcast.agent.watch.AnnouncementWatcher;
 import io.weightcast.protocol.CommittedVersion;
@@ -60,6 +61,13 @@ public final class AgentVerticle extends VerticleBase {
   private AgentChunkServer server;
   private AgentMetrics metrics;
   private final HeldChunks held;
+  /**
+   * Encoded frames verified lately, for rack-mates (see RecentFrames): 64 MiB of heap holds the
+   * last ~12 frames of 8 MiB chunks at 1.47x, the window in which rack-mates ask for a chunk that
+   * just entered the rack.
+   */
+  private static final long RECENT_FRAMES_BYTES = 64L << 20;
+  private final RecentFrames frames = new RecentFrames(RECENT_FRAMES_BYTES);
   private final PolicyGate gate = PolicyGate.open();
   /** Sees every announcement the watcher delivers (multi-node tests record sequences). */
   private java.util.function.Consumer<CommittedVersion> announcementTap = v -> {};
@@ -90,7 +98,7 @@ public final class AgentVerticle extends VerticleBase {
     TlsOptions.warnIfPlaintext("agent " + config.nodeId(), config.host(), security.tls());
     AgentState state = new AgentState(config.stateDir());
     metrics = new AgentMetrics(config.dataDir(), disk);
-    server = new AgentChunkServer(held, metrics,
+    server = new AgentChunkServer(held, frames, metrics,
         BandwidthLimiter.of(config.guards().maxEgressBytesPerSec()));
     warmer = new PageCacheWarmer(config.handover().warm(),
         config.handover().lockBudgetBytes());
@@ -129,7 +137,7 @@ public final class AgentVerticle extends VerticleBase {
                 held.remove(id);
                 local.forget(id);
               }, serveUrl(), topology, held::addStaged,
-              held::find, gate, metrics, warmer);
+              held::find, gate, metrics, warmer, frames);
           queue = new RolloutQueue(ctx, position, p -> savePosition(state, p),
               config.retryFailedMs());
           PolicyApplier policies = new PolicyApplier(gate, disk, config, serveUrl(),

@@ -20,6 +20,7 @@ import io.weightcast.protocol.security.ClientSecurity;
 import io.vertx.core.streams.ReadStream;
 import io.weightcast.protocol.limits.BandwidthLimiter;
 import io.weightcast.protocol.wire.ChunkHttp;
+import io.weightcast.protocol.wire.ChunkHttp.AcceptEncoded;
 import io.weightcast.protocol.wire.Throttle;
 import io.weightcast.protocol.wire.Endpoints;
 import io.weightcast.protocol.wire.Http2Tuning;
@@ -70,16 +71,15 @@ public final class ChunkFetcher {
 
   /** Fetches the frame of chunk {@code digest} (raw length {@code rawLength}) from {@code source}. */
   public Future<FetchedChunk> fetch(String source, Digest digest, int rawLength) {
-    return fetch(source, digest, rawLength, false);
+    return fetch(source, digest, rawLength, AcceptEncoded.NO);
   }
 
   /**
-   * Like {@link #fetch(String, Digest, int)}; with {@code encoded}, asks a peer agent for the
-   * chunk encoded as its manifest records ({@link ChunkHttp#ACCEPT_ENCODED_HEADER}), which it may
-   * still send raw.
+   * Like {@link #fetch(String, Digest, int)}, asking a peer agent for the chunk encoded as its
+   * manifest records ({@link ChunkHttp#ACCEPT_ENCODED_HEADER}), which it may still send raw.
    */
   public Future<FetchedChunk> fetch(String source, Digest digest, int rawLength,
-      boolean encoded) {
+      AcceptEncoded encoded) {
     int capacity = ChunkCodec.maxEncodedLength(rawLength);
     return pool.acquire(capacity).compose(buf -> request(source, digest, rawLength, encoded, buf)
         .onFailure(e -> pool.release(buf)));
@@ -90,13 +90,13 @@ public final class ChunkFetcher {
   }
 
   private Future<FetchedChunk> request(String source, Digest digest, int rawLength,
-      boolean encoded, ByteBuffer buf) {
+      AcceptEncoded encoded, ByteBuffer buf) {
     URI base = Endpoints.uri(source);
     RequestOptions options = security.apply(new RequestOptions().setMethod(HttpMethod.GET)
         .setHost(base.getHost()).setPort(base.getPort()).setURI(ChunkHttp.chunkPath(digest))
         .setConnectTimeout(stallMs).setIdleTimeout(stallMs), base);
-    if (encoded) {
-      options.putHeader(ChunkHttp.ACCEPT_ENCODED_HEADER, "1");
+    if (encoded != AcceptEncoded.NO) {
+      options.putHeader(ChunkHttp.ACCEPT_ENCODED_HEADER, encoded.headerValue());
     }
     return client(source).request(options)
         .compose(req -> req.send())

@@ -1,12 +1,16 @@
 package io.weightcast.agent.rollout;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.weightcast.agent.AgentMetrics;
 import io.weightcast.agent.assemble.ChunkLocation;
 import io.weightcast.agent.assemble.VersionAssembly;
 import io.weightcast.agent.fetch.TopologyClient.Picked;
 import io.weightcast.protocol.Digest;
 import io.weightcast.agent.serve.HeldChunks;
+import io.weightcast.agent.serve.RecentFrames;
+import io.weightcast.protocol.wire.ChunkHttp.AcceptEncoded;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * that copy fails to verify or to read, log it and go on fetching; (1) try the sources the
  * distributor picked for it ({@link FetchScheduler}) in order, reporting each one that fails;
  * (2) decode, verify and write the first good copy on the disk pool, then record where it came
- * from. Confined to the agent verticle's context.
+ * from. A peer is asked for the encoded frame: encoded on the fly if the copy crosses into this
+ * rack, else only a frame it kept ({@link AcceptEncoded}). Confined to the agent verticle's context.
  */
 final class ChunkTransfer {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkTransfer.class);
@@ -75,26 +80,52 @@ final class ChunkTransfer {
     String source = sources.get(i);
     Digest digest = loc.chunk().digest();
     boolean fromOrigin = source.equals(origin);
+    AcceptEncoded encoded = fromOrigin ? AcceptEncoded.NO
+        : crossing ? AcceptEncoded.YES : AcceptEncoded.IF_HELD;
     return fetchAndWrite(loc, source, fromOrigin ? Source.ORIGIN : Source.PEER,
-        crossing && !fromOrigin, ctx.metrics().transfer(fromOrigin)).recover(e -> {
+        encoded, ctx.metrics().transfer(fromOrigin)).recover(e -> {
       ctx.topology().reportFailure(origin, source, digest, e.getMessage());
       return i + 1 < sources.size() ? tryEach(loc, origin, sources, crossing, i + 1)
           : Future.failedFuture(e);
     });
   }
 
+  /**
+   * Fetches, then on the disk pool decodes, verifies and writes the frame; a frame that
+   * {@link RecentFrames} keeps is copied out of the pooled buffer there too, and offered to it on
+   * the context once its chunk verified.
+   */
   private Future<Void> fetchAndWrite(ChunkLocation loc, String source, Source kind,
-      boolean encoded, AgentMetrics.Transfer counted) {
+      AcceptEncoded encoded, AgentMetrics.Transfer counted) {
     int length = (int) loc.chunk().length();
+    long startedAt = System.nanoTime();
+    long[] receivedAt = new long[2];
     return ctx.fetcher().fetch(source, loc.chunk().digest(), length, encoded)
-        .onSuccess(chunk -> counted.received(chunk.frame().remaining()))
-        .compose(chunk -> ctx.disk().executeBlocking(
-                () -> assembly.writeChunk(loc, chunk.codec(), chunk.frame()), false)
+        .onSuccess(chunk -> {
+          receivedAt[0] = System.nanoTime();
+          receivedAt[1] = chunk.frame().remaining();
+          counted.received(chunk.frame().remaining());
+        })
+        .compose(chunk -> ctx.disk().executeBlocking(() -> {
+              Buffer keep = ctx.frames().keeps(chunk.codec(), chunk.frame().remaining())
+                  ? copyOf(chunk.frame()) : null;
+              assembly.writeChunk(loc, chunk.codec(), chunk.frame());
+              return keep == null ? null : new RecentFrames.Frame(chunk.codec(), keep);
+            }, false)
             .eventually(() -> {
               ctx.fetcher().release(chunk);
               return Future.succeededFuture();
             }))
-        .<Void>map(written -> {
+        .<Void>map(verifiedFrame -> {
+          if (verifiedFrame != null) {
+            ctx.frames().put(loc.chunk().digest(), verifiedFrame);
+          }
+          if (LOG.isDebugEnabled()) {
+            LOG.debug("chunk {} from {} ({}, asked {}): {} B in {} ms, written {} ms later",
+                loc.chunk().digest().shortHex(), source, kind, encoded,
+                receivedAt[1], (receivedAt[0] - startedAt) / 1_000_000,
+                (System.nanoTime() - receivedAt[0]) / 1_000_000);
+          }
           ctx.topology().held(loc.chunk().digest(), source);
           onWritten.accept(loc, kind);
           return null;
@@ -106,5 +137,11 @@ final class ChunkTransfer {
             counted.failed(ar.cause());
           }
         });
+  }
+
+  private static Buffer copyOf(ByteBuffer frame) {
+    byte[] bytes = new byte[frame.remaining()];
+    frame.duplicate().get(bytes);
+    return Buffer.buffer(bytes);
   }
 }

@@ -23,6 +23,7 @@ import java.util.function.Consumer;
  * @param gate the operators' policy: which version may become current, which fetches wait
  * @param metrics the agent's meters
  * @param warmer brings a verified version into the page cache before it is activated
+ * @param frames the encoded frames verified lately, kept for peers (the chunk server's)
  */
 public record RolloutContext(Vertx vertx, AgentConfig config, WorkerExecutor disk,
     ChunkFetcher fetcher, SourceList sources, AgentState state,
@@ -33,4 +34,5 @@ public record RolloutContext(Vertx vertx, AgentConfig config, WorkerExecutor dis
         java.util.Optional<io.weightcast.agent.serve.HeldChunks.Location>> heldChunk,
     io.weightcast.agent.control.PolicyGate gate,
     io.weightcast.agent.AgentMetrics metrics,
-    io.weightcast.agent.assemble.PageCacheWarmer warmer) {}
+    io.weightcast.agent.assemble.PageCacheWarmer warmer,
+    io.weightcast.agent.serve.RecentFrames frames) {}

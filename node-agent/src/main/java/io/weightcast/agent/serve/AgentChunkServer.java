@@ -19,6 +19,7 @@ import io.weightcast.protocol.security.AccessRules;
 import io.weightcast.protocol.security.Security;
 import io.weightcast.protocol.security.TlsOptions;
 import io.weightcast.protocol.wire.ChunkHttp;
+import io.weightcast.protocol.wire.ChunkHttp.AcceptEncoded;
 import io.weightcast.protocol.wire.FileBodies;
 import io.weightcast.protocol.wire.Http2Tuning;
 import io.weightcast.protocol.wire.PrometheusEndpoint;
@@ -26,12 +27,14 @@ import io.weightcast.protocol.wire.PrometheusEndpoint;
 /**
  * Serves the chunks this agent holds, with the distributor's chunk API ({@link ChunkHttp}): HEAD
  * and GET of {@code /v1/chunks/{sha256}}, bodies sent raw from the files with {@link FileBodies};
- * a GET with {@link ChunkHttp#ACCEPT_ENCODED_HEADER} (a peer in another rack) gets the frame
- * encoded by {@link PeerEncoder} when it can (not under an egress cap: a capped body is piped raw
- * through the limiter). Handlers run on the agent verticle's context.
+ * a GET with {@link ChunkHttp#ACCEPT_ENCODED_HEADER} gets the encoded frame: the one kept in
+ * {@link RecentFrames} if any, else (value {@link AcceptEncoded#YES}, a peer in another rack) one
+ * encoded by {@link PeerEncoder} when it can, else raw. Never under an egress cap: a capped body is
+ * piped raw through the limiter. Handlers run on the agent verticle's context.
  */
 public final class AgentChunkServer {
   private final HeldChunks held;
+  private final RecentFrames frames;
   private final AgentMetrics metrics;
   private HttpServer server;
   /** Cap on the bytes served to peers, all streams together. */
@@ -47,6 +50,13 @@ public final class AgentChunkServer {
   }
 
   public AgentChunkServer(HeldChunks held, AgentMetrics metrics, BandwidthLimiter egress) {
+    this(held, new RecentFrames(0), metrics, egress);
+  }
+
+  /** {@code frames}: the encoded frames this agent verified lately, served as they are. */
+  public AgentChunkServer(HeldChunks held, RecentFrames frames, AgentMetrics metrics,
+      BandwidthLimiter egress) {
+    this.frames = frames;
     this.held = held;
     this.metrics = metrics;
     this.egress = egress;
@@ -103,10 +113,21 @@ public final class AgentChunkServer {
       error(ctx.response(), 404, "chunk_not_found", "this agent does not hold " + digest.hex());
       return;
     }
-    if (body && "1".equals(ctx.request().getHeader(ChunkHttp.ACCEPT_ENCODED_HEADER))
-        && egress.unlimited() && at.codec() != Codec.RAW) {
+    AcceptEncoded accept = AcceptEncoded.of(
+        ctx.request().getHeader(ChunkHttp.ACCEPT_ENCODED_HEADER));
+    if (!body || accept == AcceptEncoded.NO || !egress.unlimited() || at.codec() == Codec.RAW) {
+      sendRaw(ctx, digest, at, body);
+      return;
+    }
+    RecentFrames.Frame kept = frames.find(digest).orElse(null);
+    if (kept != null) {
+      sendEncoded(ctx.response(), digest, at, kept);
+      return;
+    }
+    if (accept == AcceptEncoded.YES) {
       encoder.encode(encodePool, at).onComplete(ar -> {
         if (ar.succeeded() && ar.result().isPresent()) {
+          frames.put(digest, ar.result().get());
           sendEncoded(ctx.response(), digest, at, ar.result().get());
           return;
         }
@@ -131,7 +152,7 @@ public final class AgentChunkServer {
    * exceeds maximum", seen in the fan-out benchmark).
    */
   private void sendEncoded(HttpServerResponse resp, Digest digest, HeldChunks.Location at,
-      PeerEncoder.Frame frame) {
+      RecentFrames.Frame frame) {
     Buffer bytes = frame.bytes();
     int n = bytes.length();
     resp.putHeader(ChunkHttp.CODEC_HEADER, frame.codec().wireName())

@@ -28,9 +28,6 @@ import java.util.Optional;
  * on the agent server's context, and the slots are synchronized because workers return them.
  */
 final class PeerEncoder {
-  /** An encoded frame, copied out of its slot. */
-  record Frame(Codec codec, Buffer bytes) {}
-
   private static final class Slot {
     ByteBuffer raw = ByteBuffer.allocateDirect(0);
     ByteBuffer out = ByteBuffer.allocateDirect(0);
@@ -48,8 +45,8 @@ final class PeerEncoder {
     }
   }
 
-  /** The frame of {@code at} encoded as recorded, or empty to serve it raw. */
-  Future<Optional<Frame>> encode(WorkerExecutor pool, HeldChunks.Location at) {
+  /** The frame of {@code at} encoded as recorded (copied out of its slot), or empty to serve it raw. */
+  Future<Optional<RecentFrames.Frame>> encode(WorkerExecutor pool, HeldChunks.Location at) {
     if (at.codec() == Codec.RAW || at.length() > Integer.MAX_VALUE / 2) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -64,7 +61,7 @@ final class PeerEncoder {
         });
   }
 
-  private Optional<Frame> encodeInto(Slot slot, HeldChunks.Location at) throws IOException {
+  private Optional<RecentFrames.Frame> encodeInto(Slot slot, HeldChunks.Location at) throws IOException {
     int length = (int) at.length();
     if (slot.raw.capacity() < length) {
       slot.raw = ByteBuffer.allocateDirect(length);
@@ -86,7 +83,7 @@ final class PeerEncoder {
     }
     byte[] bytes = new byte[out.remaining()];
     out.get(bytes);
-    return Optional.of(new Frame(at.codec(), Buffer.buffer(bytes)));
+    return Optional.of(new RecentFrames.Frame(at.codec(), Buffer.buffer(bytes)));
   }
 
   private synchronized Slot take() {

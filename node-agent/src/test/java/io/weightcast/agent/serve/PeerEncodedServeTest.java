@@ -16,7 +16,9 @@ import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.codec.ChunkCodec;
 import io.weightcast.protocol.codec.ChunkEncoding;
 import io.weightcast.protocol.codec.Codec;
+import io.weightcast.protocol.limits.BandwidthLimiter;
 import io.weightcast.protocol.testing.ModelFixture;
+import io.weightcast.protocol.wire.ChunkHttp.AcceptEncoded;
 import io.weightcast.registry.testing.ControlPlaneFixture;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -29,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A peer asked for the encoded frame (it fetches across a rack uplink) gets the chunk encoded with
  * the codec its manifest records, smaller than raw, decoding to the held bytes; asked without the
- * header, or for a chunk recorded raw, it gets the raw bytes. Real HTTP/2 server and fetcher on
- * loopback, a real file.
+ * header, or for a chunk recorded raw, it gets the raw bytes. Asked for a frame only if held (a
+ * rack-mate), it answers raw until it keeps one (here: the one it encoded), then that frame.
+ * Real HTTP/2 server and fetcher on loopback, a real file.
  */
 @ExtendWith(VertxExtension.class)
 class PeerEncodedServeTest {
@@ -52,14 +55,20 @@ class PeerEncodedServeTest {
     held.addStaged(weights, file);
     held.addStaged(recordedRaw, file);
     WorkerExecutor disk = vertx.createSharedWorkerExecutor("peer-encode-test", 1);
-    AgentChunkServer server = new AgentChunkServer(held, new AgentMetrics(dir, disk));
+    RecentFrames frames = new RecentFrames(64L << 20);
+    AgentChunkServer server = new AgentChunkServer(held, frames, new AgentMetrics(dir, disk),
+        BandwidthLimiter.UNLIMITED);
     ControlPlaneFixture.onContext(vertx, () -> server.listen(vertx, "127.0.0.1", 0)).await();
     String url = "http://127.0.0.1:" + server.actualPort();
     ChunkFetcher fetcher = ControlPlaneFixture.onContext(vertx,
         () -> io.vertx.core.Future.succeededFuture(
             new ChunkFetcher(vertx, new BufferPool(2), 2, 10_000))).await();
     try {
-      byte[] encoded = fetch(vertx, fetcher, url, weights, true, Codec.ZSTD_SHUFFLE2);
+      assertEquals(LENGTH, fetch(vertx, fetcher, url, weights, AcceptEncoded.IF_HELD, Codec.RAW)
+          .length, "no frame kept yet: a rack-mate gets raw bytes, no encode spent");
+      assertEquals(0, frames.bytes());
+      byte[] encoded = fetch(vertx, fetcher, url, weights, AcceptEncoded.YES,
+          Codec.ZSTD_SHUFFLE2);
       assertTrue(encoded.length < LENGTH * 0.8, "bf16 encoded to " + encoded.length + " of "
           + LENGTH + " bytes");
       ByteBuffer frame = ByteBuffer.allocateDirect(encoded.length).put(encoded).flip();
@@ -68,10 +77,13 @@ class PeerEncodedServeTest {
       byte[] back = new byte[LENGTH];
       decoded.clear().get(back);
       assertArrayEquals(java.util.Arrays.copyOf(bytes, LENGTH), back);
-      assertEquals(LENGTH, fetch(vertx, fetcher, url, weights, false, Codec.RAW).length,
-          "without the header: raw");
-      assertEquals(LENGTH, fetch(vertx, fetcher, url, recordedRaw, true, Codec.RAW).length,
-          "a chunk recorded raw is served raw");
+      assertEquals(encoded.length, frames.bytes(), "the encoded frame is kept");
+      assertArrayEquals(encoded, fetch(vertx, fetcher, url, weights, AcceptEncoded.IF_HELD,
+          Codec.ZSTD_SHUFFLE2), "a rack-mate now gets the kept frame");
+      assertEquals(LENGTH, fetch(vertx, fetcher, url, weights, AcceptEncoded.NO, Codec.RAW)
+          .length, "without the header: raw");
+      assertEquals(LENGTH, fetch(vertx, fetcher, url, recordedRaw, AcceptEncoded.YES, Codec.RAW)
+          .length, "a chunk recorded raw is served raw");
     } finally {
       ControlPlaneFixture.onContext(vertx, () -> fetcher.close().compose(v -> server.close()))
           .await();
@@ -80,7 +92,7 @@ class PeerEncodedServeTest {
   }
 
   private static byte[] fetch(Vertx vertx, ChunkFetcher fetcher, String url, ChunkSpec chunk,
-      boolean encoded, Codec expected) {
+      AcceptEncoded encoded, Codec expected) {
     FetchedChunk got = ControlPlaneFixture.onContext(vertx,
         () -> fetcher.fetch(url, chunk.digest(), (int) chunk.length(), encoded)).await();
     try {

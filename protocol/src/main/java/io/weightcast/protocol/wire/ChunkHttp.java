@@ -38,12 +38,49 @@ public final class ChunkHttp {
   public static final String ELEMENT_WIDTH_HEADER = "Weightcast-Element-Width";
 
   /**
-   * Optional on a GET from a peer agent: {@code 1} asks for the chunk encoded with the codec its
-   * manifest records (agents hold chunks decoded, so they encode on the fly), to cross a rack
-   * uplink with fewer bytes. The agent may still answer {@code raw} (no codec recorded, its
-   * encoders busy, or no saving); the distributor always sends its stored frame.
+   * Optional on a GET from a peer agent, values {@link AcceptEncoded}: asks for the chunk encoded
+   * with the codec its manifest records, for fewer bytes on the wire. The agent may still answer
+   * {@code raw}; the distributor ignores the header and always sends its stored frame.
    */
   public static final String ACCEPT_ENCODED_HEADER = "Weightcast-Accept-Encoded";
+
+  /** What a GET asks of a peer with {@link #ACCEPT_ENCODED_HEADER}. */
+  public enum AcceptEncoded {
+    /** No header: raw bytes. */
+    NO(null),
+    /**
+     * {@code held}: the encoded frame if the peer still has it (it keeps the frames it received
+     * for a while), else raw: no encode is spent, for a copy inside a rack.
+     */
+    IF_HELD("held"),
+    /**
+     * {@code 1}: the encoded frame, encoded on the fly if need be (agents hold chunks decoded),
+     * else raw when the peer's encoders are busy or there is no saving: for a copy crossing a
+     * rack uplink, where every byte saved counts.
+     */
+    YES("1");
+
+    private final String headerValue;
+
+    AcceptEncoded(String headerValue) {
+      this.headerValue = headerValue;
+    }
+
+    /** The header's value, null for {@link #NO}. */
+    public String headerValue() {
+      return headerValue;
+    }
+
+    /** The request's header value (null when absent); unknown values read as {@link #NO}. */
+    public static AcceptEncoded of(String headerValue) {
+      for (AcceptEncoded a : values()) {
+        if (a.headerValue != null && a.headerValue.equals(headerValue)) {
+          return a;
+        }
+      }
+      return NO;
+    }
+  }
 
   private ChunkHttp() {}
 
