@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.weightcast.agent.control.PolicyApplier;
 import io.weightcast.agent.control.PolicyGate;
+import io.weightcast.agent.assemble.DataLayout;
 import io.weightcast.agent.assemble.PageCacheWarmer;
 import io.weightcast.agent.fetch.BufferPool;
 import io.weightcast.agent.fetch.ChunkFetcher;
@@ -88,7 +89,7 @@ public final class AgentVerticle extends VerticleBase {
   public AgentVerticle(AgentConfig config, Security security) {
     this.security = security;
     this.config = config;
-    this.held = new HeldChunks(config.dataDir().resolve("models"));
+    this.held = new HeldChunks(new DataLayout(config.dataDir()));
   }
 
   @Override

@@ -63,7 +63,7 @@ class BandwidthCapTest {
     String cappedDistributor = distributor(vertx, "capped", CAP, file, chunks);
     String openDistributor = distributor(vertx, "open", 0, file, chunks);
     WorkerExecutor disk = vertx.createSharedWorkerExecutor("bw-test-disk", 2);
-    HeldChunks held = new HeldChunks(dir.resolve("models"));
+    HeldChunks held = new HeldChunks(new io.weightcast.agent.assemble.DataLayout(dir));
     chunks.forEach(c -> held.addStaged(c, file));
     AgentChunkServer peer = new AgentChunkServer(held, new AgentMetrics(dir, disk),
         BandwidthLimiter.of(CAP));

@@ -38,6 +38,15 @@ public interface FleetTopology {
   void announce(NodeLocation node, Collection<Digest> have, Map<Digest, String> fetchedFrom,
       boolean full);
 
+  /**
+   * {@code node} is still fetching {@code chunks} across its rack's boundary: the crossing grants
+   * it holds for them (and their places under the rack's cap) start a new lease. Grants it does
+   * not hold, or whose lease ran out, are left alone. Why: a lease must be short for a fetcher
+   * that died to free its rack quickly, yet a live crossing behind a busy uplink can take longer
+   * than that; when its grant lapsed, a rack-mate started a second crossing of the same chunk.
+   */
+  void renewCrossings(NodeLocation node, Collection<Digest> chunks);
+
   /** Which answers a {@link #sources(NodeLocation, Digest, String, Scope)} call may give. */
   enum Scope {
     /** Any: a rack holder, or a crossing when the budget and the cap allow one. */

@@ -54,6 +54,14 @@ final class RackCrossings {
     }
   }
 
+  /** The chunk's crossing into the rack, if unexpired, starts a new lease (its fetcher is alive). */
+  void renew(String rackKey, Digest chunk, long now) {
+    Map<Digest, Long> rack = inFlight.get(rackKey);
+    if (rack != null) {
+      rack.computeIfPresent(chunk, (d, at) -> at > now - leaseMs ? now : at);
+    }
+  }
+
   /** The chunk landed in the rack, or its fetch failed. */
   void ended(String rackKey, Digest chunk) {
     Map<Digest, Long> rack = inFlight.get(rackKey);

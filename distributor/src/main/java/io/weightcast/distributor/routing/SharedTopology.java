@@ -259,6 +259,35 @@ public final class SharedTopology implements FleetTopology {
   /** Rack key to node ids, as of {@code at}. */
   private record RackSizes(long at, Map<String, Set<String>> members) {}
 
+  /** Renews the slots {@code node} holds for {@code chunks} (TTL = the grant lease again). */
+  @Override
+  public void renewCrossings(NodeLocation node, Collection<Digest> chunks) {
+    Set<String> mine = new HashSet<>();
+    Set<String> hexes = new HashSet<>();
+    for (Digest d : chunks) {
+      mine.addAll(slots("rack:" + d.hex() + ":" + node.rackKey(), rackBudget));
+      mine.addAll(slots("zone:" + d.hex() + ":" + node.zone(), zoneBudget));
+      hexes.add(d.hex());
+    }
+    boolean crossing = false;
+    for (Map.Entry<String, String> e : grants.getAll(mine).entrySet()) {
+      if (e.getValue().equals(node.nodeId())) {
+        grants.setTtl(e.getKey(), grantLeaseMs, TimeUnit.MILLISECONDS);
+        crossing |= e.getKey().startsWith("rack:");
+      }
+    }
+    if (!crossing || maxRackCrossings == 0) {
+      return;
+    }
+    int scan = Math.max(1, CrossingCap.forRack(maxRackCrossings,
+        rackMembers().getOrDefault(node.rackKey(), Set.of()).size()));
+    grants.getAll(new HashSet<>(slots("inflight:" + node.rackKey(), scan))).forEach((slot, c) -> {
+      if (hexes.contains(c)) {
+        grants.setTtl(slot, grantLeaseMs, TimeUnit.MILLISECONDS);
+      }
+    });
+  }
+
   private void endCrossings(String rackKey, Collection<Digest> chunks) {
     if (maxRackCrossings == 0 || chunks.isEmpty()) {
       return;

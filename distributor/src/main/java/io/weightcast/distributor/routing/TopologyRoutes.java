@@ -60,8 +60,15 @@ public final class TopologyRoutes {
       fetched.put(Digest.parse(f.getString("chunk")), f.getString("from", ""));
     }
     boolean full = req.getBoolean("full", false);
+    List<Digest> crossing = new ArrayList<>();
+    for (Object hex : req.getJsonArray("crossing", new JsonArray())) {
+      crossing.add(Digest.parse((String) hex));
+    }
     runner.run(() -> {
       table.announce(node, have, fetched, full);
+      if (!crossing.isEmpty()) {
+        table.renewCrossings(node, crossing);
+      }
       return null;
     }).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
   }

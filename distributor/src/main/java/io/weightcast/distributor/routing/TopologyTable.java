@@ -158,6 +158,34 @@ public final class TopologyTable implements FleetTopology {
     return new Answer(r.sources(), false, r.crossesRack());
   }
 
+  @Override
+  public void renewCrossings(NodeLocation node, Collection<Digest> chunks) {
+    long now = clock.getAsLong();
+    for (Digest chunk : chunks) {
+      if (renew("rack:" + chunk.hex() + ":" + node.rackKey(), node.nodeId(), now)) {
+        crossings.renew(node.rackKey(), chunk, now);
+      }
+      renew("zone:" + chunk.hex() + ":" + node.zone(), node.nodeId(), now);
+    }
+  }
+
+  /** Renews {@code node}'s unexpired grants of {@code grantKey}; answers whether it held one. */
+  private boolean renew(String grantKey, String node, long now) {
+    Deque<Grant> q = grants.get(grantKey);
+    if (q == null) {
+      return false;
+    }
+    boolean renewed = false;
+    List<Grant> all = new ArrayList<>(q);
+    q.clear();
+    for (Grant g : all) {
+      boolean mine = g.node().equals(node) && g.at() > now - grantLeaseMs;
+      q.add(mine ? new Grant(now, node) : g);
+      renewed |= mine;
+    }
+    return renewed;
+  }
+
   /** Live nodes in {@code requester}'s rack, the requester included (it is asking). */
   private int liveInRack(NodeLocation requester, long now) {
     int n = 1;

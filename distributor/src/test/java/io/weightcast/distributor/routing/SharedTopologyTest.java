@@ -116,8 +116,36 @@ class SharedTopologyTest {
         "the cap is spent (6 and 7 crossing): a pick gives only what a rack-mate holds");
   }
 
+  /**
+   * Lease 1.5 s: a crossing renewed at the other distributor (agents announce to every one) a
+   * second after it started still holds its rack's slots at 2 s, and under the cap; once no longer
+   * renewed it lapses.
+   */
+  @Test
+  void aRenewedCrossingOutlivesItsLeaseAtBothDistributors() throws InterruptedException {
+    NodeLocation e = new NodeLocation("e", "z8", "r8", "http://e");
+    NodeLocation f = new NodeLocation("f", "z8", "r8", "http://f");
+    SharedTopology leasedOne = topology(m1, 1, 1_500);
+    SharedTopology leasedTwo = topology(m2, 1, 1_500);
+    leasedOne.announce(e, List.of(), Map.of(), true);
+    leasedOne.announce(f, List.of(), Map.of(), true);
+    assertFalse(leasedOne.sources(e, chunk(20), D1).waitForCopy());
+    Thread.sleep(1_000);
+    leasedTwo.renewCrossings(e, List.of(chunk(20)));
+    Thread.sleep(1_000);
+    assertTrue(leasedOne.sources(f, chunk(20), D1).waitForCopy(), "e's crossing was renewed");
+    assertTrue(leasedOne.sources(f, chunk(21), D1).waitForCopy(),
+        "and it still holds the rack's only slot under the cap");
+    Thread.sleep(1_600);
+    assertFalse(leasedOne.sources(f, chunk(20), D1).waitForCopy(), "not renewed: it lapsed");
+  }
+
   private static SharedTopology topology(HazelcastInstance hz, int rackCrossings) {
-    return new SharedTopology(hz, 3, 1, 1, System::currentTimeMillis, 10_000, 30_000, 3,
+    return topology(hz, rackCrossings, 10_000);
+  }
+
+  private static SharedTopology topology(HazelcastInstance hz, int rackCrossings, long leaseMs) {
+    return new SharedTopology(hz, 3, 1, 1, System::currentTimeMillis, leaseMs, 30_000, 3,
         rackCrossings);
   }
 

@@ -39,6 +39,29 @@ class TopologyTableTest {
   }
 
   @Test
+  void aRenewedCrossingKeepsItsGrantAndItsPlaceUnderTheCapPastTheLease() {
+    TopologyTable capped = new TopologyTable(new SourceRanker(3, 1, 1), () -> now[0], 10_000,
+        30_000, 3, 1);
+    capped.announce(a, List.of(), Map.of());
+    capped.announce(b, List.of(), Map.of());
+    Digest other = Digest.sha256(new byte[] {2});
+    assertFalse(capped.sources(a, chunk, ORIGIN).waitForCopy());
+    now[0] += 6_000;
+    capped.renewCrossings(b, List.of(chunk));
+    capped.renewCrossings(a, List.of(chunk));
+    now[0] += 6_000;
+    capped.announce(a, List.of(), Map.of());
+    capped.announce(b, List.of(), Map.of());
+    assertTrue(capped.sources(b, chunk, ORIGIN).waitForCopy(), "a renewed its crossing");
+    assertTrue(capped.sources(b, other, ORIGIN).waitForCopy(), "and its slot under the cap");
+    now[0] += 10_001;
+    capped.renewCrossings(a, List.of(chunk));
+    capped.announce(b, List.of(), Map.of());
+    assertFalse(capped.sources(b, chunk, ORIGIN).waitForCopy(),
+        "a grant whose lease ran out is not revived by a late renewal");
+  }
+
+  @Test
   void aFailedCrossingReleasesItsGrantAtOnce() {
     table.sources(a, chunk, ORIGIN);
     table.reportFailure(a, ORIGIN, chunk, ORIGIN);

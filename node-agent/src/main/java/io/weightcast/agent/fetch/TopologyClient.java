@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * {@link #HELD_ANNOUNCE_MS} after a chunk is verified, else every {@link #FLUSH_MS} when there is
  * something to say) with where each came from. The first announcement after a start is marked full (it lists everything held,
  * replacing what the distributor knew of this node); afterwards one goes out at least every
- * {@link #HEARTBEAT_MS}.
+ * {@link #HEARTBEAT_MS}, and every {@link #RENEW_MS} listing the crossings in flight (chunks
+ * picked from outside the rack, not yet held), which renews their grants.
  * Confined to the agent verticle's context.
  */
 public final class TopologyClient {
@@ -38,6 +39,13 @@ public final class TopologyClient {
   static final long HELD_ANNOUNCE_MS = 20;
   /** Announce at least this often, so the distributor knows the node is alive. */
   static final long HEARTBEAT_MS = 10_000;
+  /**
+   * While crossings are in flight, announce this often with them listed, renewing their grants
+   * (the distributor's lease is 10 s: three renewals per lease, so one lost does not lapse it).
+   */
+  static final long RENEW_MS = 3_000;
+  /** A crossing is renewed this long at most: a fetch still running after it is abandoned. */
+  static final long MAX_CROSSING_MS = 120_000;
 
   /**
    * A chunk picked for this node: its sources in order, and whether they are outside this node's
@@ -56,6 +64,8 @@ public final class TopologyClient {
   private final HttpClient http;
   private final List<Digest> have = new ArrayList<>();
   private final Map<Digest, String> fetchedFrom = new LinkedHashMap<>();
+  /** Chunks picked as crossings and not yet held or failed, to when they were picked (ms). */
+  private final Map<Digest, Long> crossings = new LinkedHashMap<>();
   private final long timer;
   /** The next announcement is the node's full holding (its first since this start). */
   private boolean full = true;
@@ -102,6 +112,9 @@ public final class TopologyClient {
             List<String> sources = sourcesOf(resp, d);
             if (!sources.isEmpty() && picked.size() < want) {
               picked.put(d, new Picked(sources, crossing.contains(d.hex())));
+              if (crossing.contains(d.hex())) {
+                crossings.put(d, System.currentTimeMillis());
+              }
             }
           }
           return picked;
@@ -124,6 +137,7 @@ public final class TopologyClient {
    * rack-mates can pick it from here while it would otherwise wait up to a {@link #FLUSH_MS} tick.
    */
   public void held(Digest chunk, String source) {
+    crossings.remove(chunk);
     have.add(chunk);
     if (source != null) {
       fetchedFrom.put(chunk, source);
@@ -141,13 +155,16 @@ public final class TopologyClient {
 
   /** Reports a source that failed to deliver a good copy (best effort). */
   public void reportFailure(String origin, String source, Digest chunk, String reason) {
+    crossings.remove(chunk);
     post(origin, TopologyHttp.FAILURES_PATH, location().put("source", source)
         .put("chunk", chunk.hex()).put("reason", reason));
   }
 
   private void flush() {
     long now = System.currentTimeMillis();
-    if (have.isEmpty() && !full && now - lastAnnounceMs < HEARTBEAT_MS) {
+    crossings.values().removeIf(at -> at <= now - MAX_CROSSING_MS);
+    boolean renew = !crossings.isEmpty() && now - lastAnnounceMs >= RENEW_MS;
+    if (have.isEmpty() && !full && !renew && now - lastAnnounceMs < HEARTBEAT_MS) {
       return;
     }
     lastAnnounceMs = now;
@@ -161,8 +178,10 @@ public final class TopologyClient {
     batch.forEach(d -> haveJson.add(d.hex()));
     JsonArray fetchedJson = new JsonArray();
     from.forEach((d, s) -> fetchedJson.add(new JsonObject().put("chunk", d.hex()).put("from", s)));
+    JsonArray crossingJson = new JsonArray();
+    crossings.keySet().forEach(d -> crossingJson.add(d.hex()));
     JsonObject body = location().put("have", haveJson).put("fetched", fetchedJson)
-        .put("full", wasFull);
+        .put("full", wasFull).put("crossing", crossingJson);
     origins.get().compose(urls -> Future.join(urls.stream()
             .map(u -> post(u, TopologyHttp.ANNOUNCE_PATH, body)).toList()))
         .onFailure(e -> {

@@ -116,7 +116,7 @@ public final class AgentChunkServer {
     AcceptEncoded accept = AcceptEncoded.of(
         ctx.request().getHeader(ChunkHttp.ACCEPT_ENCODED_HEADER));
     if (!body || accept == AcceptEncoded.NO || !egress.unlimited() || at.codec() == Codec.RAW) {
-      sendRaw(ctx, digest, at, body);
+      sendRaw(ctx, digest, at, body, true);
       return;
     }
     RecentFrames.Frame kept = frames.find(digest).orElse(null);
@@ -138,12 +138,12 @@ public final class AgentChunkServer {
           error(ctx.response(), 404, "chunk_not_found", "this agent no longer holds "
               + digest.hex());
         } else {
-          sendRaw(ctx, digest, now, true);
+          sendRaw(ctx, digest, now, true, true);
         }
       });
       return;
     }
-    sendRaw(ctx, digest, at, body);
+    sendRaw(ctx, digest, at, body, true);
   }
 
   /**
@@ -166,7 +166,15 @@ public final class AgentChunkServer {
     resp.end().onSuccess(v -> metrics.served(n));
   }
 
-  private void sendRaw(RoutingContext ctx, Digest digest, HeldChunks.Location at, boolean body) {
+  /**
+   * Sends the chunk's bytes from {@code at}. A read that fails before the response started, from
+   * a staging file, is tried once more ({@code retry}) from where that file is once its version is
+   * published: the rename can land between the lookup and the open (a rack-mate got a 404 for a
+   * chunk it had been offered, reported this peer and a second copy crossed into the rack: seen
+   * in TopologyFanOutTest).
+   */
+  private void sendRaw(RoutingContext ctx, Digest digest, HeldChunks.Location at, boolean body,
+      boolean retry) {
     HttpServerResponse resp = ctx.response()
         .putHeader(ChunkHttp.CODEC_HEADER, Codec.RAW.wireName())
         .putHeader(ChunkHttp.RAW_LENGTH_HEADER, Long.toString(at.length()))
@@ -177,7 +185,10 @@ public final class AgentChunkServer {
           at.file().toString(), at.offset(), at.length(), egress)
           .onSuccess(v -> metrics.served(at.length()))
           .onFailure(e -> {
-            if (!resp.headWritten()) {
+            HeldChunks.Location published = retry ? held.published(at).orElse(null) : null;
+            if (!resp.headWritten() && published != null) {
+              sendRaw(ctx, digest, published, true, false);
+            } else if (!resp.headWritten()) {
               // The raw body's length was already set; the error body has its own.
               resp.headers().remove("content-length");
               error(resp, 404, "chunk_not_found", "chunk moved or vanished: " + e.getMessage());

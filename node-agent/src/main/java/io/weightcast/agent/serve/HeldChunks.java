@@ -1,5 +1,6 @@
 package io.weightcast.agent.serve;
 
+import io.weightcast.agent.assemble.DataLayout;
 import io.weightcast.protocol.codec.Codec;
 import io.weightcast.protocol.ChunkSpec;
 import io.weightcast.protocol.CommittedVersion;
@@ -33,11 +34,13 @@ public final class HeldChunks {
   }
 
   private final Path modelsDir;
+  private final Path stagingRoot;
   private final Map<Digest, Location> byDigest = new HashMap<>();
   private final Map<String, Manifest> versions = new HashMap<>();
 
-  public HeldChunks(Path modelsDir) {
-    this.modelsDir = modelsDir;
+  public HeldChunks(DataLayout layout) {
+    this.modelsDir = layout.modelsDir();
+    this.stagingRoot = layout.stagingRoot();
   }
 
   public void add(CommittedVersion v) {
@@ -76,6 +79,21 @@ public final class HeldChunks {
     }
     byDigest.clear();
     List.copyOf(versions.values()).forEach(this::add);
+  }
+
+  /**
+   * Where a copy read from {@code staged}, a staging file, is once its version is published (its
+   * staging directory renamed into the models directory); empty for a location not in staging.
+   * For a read that failed because the version was published under it, before {@link #add}
+   * pointed the chunk at its new place.
+   */
+  public Optional<Location> published(Location staged) {
+    Path file = staged.file().toAbsolutePath().normalize();
+    if (!file.startsWith(stagingRoot)) {
+      return Optional.empty();
+    }
+    return Optional.of(new Location(modelsDir.resolve(stagingRoot.relativize(file)),
+        staged.offset(), staged.length(), staged.codec()));
   }
 
   public Optional<Location> find(Digest digest) {

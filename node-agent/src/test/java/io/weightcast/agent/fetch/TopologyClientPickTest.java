@@ -43,6 +43,7 @@ class TopologyClientPickTest {
   private final List<List<String>> requests = new CopyOnWriteArrayList<>();
   private final List<Integer> wants = new CopyOnWriteArrayList<>();
   private volatile boolean failing;
+  private final List<JsonObject> announced = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() {
@@ -50,6 +51,9 @@ class TopologyClientPickTest {
     context = vertx.getOrCreateContext();
     server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
       if (!req.path().equals(TopologyHttp.SOURCES_PATH)) {
+        if (req.path().equals(TopologyHttp.ANNOUNCE_PATH)) {
+          announced.add(new JsonObject(b));
+        }
         req.response().setStatusCode(204).end();
         return;
       }
@@ -118,6 +122,47 @@ class TopologyClientPickTest {
     boolean waits = chunks.get(1).hex().startsWith("0");
     assertEquals(waits ? Map.of() : Map.of(chunks.get(1), new Picked(List.of("http://peer"),
         chunks.get(1).hex().charAt(0) >= '1' && chunks.get(1).hex().charAt(0) <= '7')), next);
+  }
+
+  /**
+   * The chunks picked as crossings are listed in announcements every {@link
+   * TopologyClient#RENEW_MS} (renewing their grants) until they are held or fail.
+   */
+  @Test
+  void crossingsInFlightAreRenewedUntilHeldOrFailed() throws InterruptedException {
+    TopologyClient announcing = onContext(() -> Future.succeededFuture(new TopologyClient(vertx,
+        new NodeLocation("n2", "z1", "r1", "http://127.0.0.1:2"),
+        () -> Future.succeededFuture(List.of(origin)), 10_000)));
+    try {
+      List<Digest> chunks = digests(16);
+      Map<Digest, Picked> picked = onContext(() -> announcing.pick(origin, chunks, 16));
+      List<String> crossing = picked.entrySet().stream().filter(e -> e.getValue().crossing())
+          .map(e -> e.getKey().hex()).toList();
+      assertTrue(crossing.size() >= 2, "the fixture marks some crossing: " + picked.keySet());
+      Thread.sleep(TopologyClient.RENEW_MS + 500);
+      assertEquals(crossing, lastCrossing(), "every crossing in flight is renewed");
+      Digest landed = Digest.parse(crossing.get(0));
+      Digest failed = Digest.parse(crossing.get(1));
+      onContext(() -> {
+        announcing.held(landed, "http://peer");
+        announcing.reportFailure(origin, "http://peer", failed, "test");
+        return Future.succeededFuture();
+      });
+      int before = announced.size();
+      Thread.sleep(TopologyClient.RENEW_MS + 500);
+      assertTrue(announced.size() > before, "still renewing the others");
+      assertEquals(crossing.subList(2, crossing.size()), lastCrossing(),
+          "a crossing held or failed is no longer renewed");
+    } finally {
+      onContext(announcing::close);
+    }
+  }
+
+  private List<String> lastCrossing() {
+    JsonObject last = announced.get(announced.size() - 1);
+    List<String> out = new ArrayList<>();
+    last.getJsonArray("crossing", new JsonArray()).forEach(h -> out.add((String) h));
+    return out;
   }
 
   /** Digests of 0..n-1 as 4-byte arrays; sorted as created. */

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A peer asked for the encoded frame (it fetches across a rack uplink) gets the chunk encoded with
  * the codec its manifest records, smaller than raw, decoding to the held bytes; asked without the
  * header, or for a chunk recorded raw, it gets the raw bytes. Asked for a frame only if held (a
- * rack-mate), it answers raw until it keeps one (here: the one it encoded), then that frame.
+ * rack-mate), it answers raw until it keeps one (here: the one it encoded), then that frame. A
+ * chunk whose version was published under it is read from its new place.
  * Real HTTP/2 server and fetcher on loopback, a real file.
  */
 @ExtendWith(VertxExtension.class)
@@ -51,7 +52,7 @@ class PeerEncodedServeTest {
     ChunkSpec weights = new ChunkSpec(0, 0, LENGTH, sha(bytes, 0))
         .withEncoding(new ChunkEncoding(Codec.ZSTD_SHUFFLE2, LENGTH / 2));
     ChunkSpec recordedRaw = new ChunkSpec(1, LENGTH, LENGTH, sha(bytes, LENGTH));
-    HeldChunks held = new HeldChunks(dir.resolve("models"));
+    HeldChunks held = new HeldChunks(new io.weightcast.agent.assemble.DataLayout(dir));
     held.addStaged(weights, file);
     held.addStaged(recordedRaw, file);
     WorkerExecutor disk = vertx.createSharedWorkerExecutor("peer-encode-test", 1);
@@ -84,6 +85,41 @@ class PeerEncodedServeTest {
           .length, "without the header: raw");
       assertEquals(LENGTH, fetch(vertx, fetcher, url, recordedRaw, AcceptEncoded.YES, Codec.RAW)
           .length, "a chunk recorded raw is served raw");
+    } finally {
+      ControlPlaneFixture.onContext(vertx, () -> fetcher.close().compose(v -> server.close()))
+          .await();
+      disk.close().await();
+    }
+  }
+
+  /**
+   * The version is published (its staging directory renamed into models/) after the chunk was
+   * looked up at its staged place and before it is read: the chunk is read from its new place,
+   * not answered 404.
+   */
+  @Test
+  void aChunkWhoseVersionWasPublishedUnderItIsServedFromItsNewPlace(Vertx vertx)
+      throws Exception {
+    io.weightcast.agent.assemble.DataLayout layout = new io.weightcast.agent.assemble.DataLayout(dir);
+    byte[] bytes = new byte[LENGTH];
+    new Random(5).nextBytes(bytes);
+    Path staged = layout.stagingDir("m", "v1").resolve("w.bin");
+    Files.createDirectories(staged.getParent());
+    Files.write(staged, bytes);
+    ChunkSpec chunk = new ChunkSpec(0, 0, LENGTH, sha(bytes, 0));
+    HeldChunks held = new HeldChunks(layout);
+    held.addStaged(chunk, staged);
+    Files.createDirectories(layout.modelDir("m"));
+    Files.move(layout.stagingDir("m", "v1"), layout.versionDir("m", "v1"));
+    WorkerExecutor disk = vertx.createSharedWorkerExecutor("staged-serve-test", 1);
+    AgentChunkServer server = new AgentChunkServer(held, new AgentMetrics(dir, disk));
+    ControlPlaneFixture.onContext(vertx, () -> server.listen(vertx, "127.0.0.1", 0)).await();
+    ChunkFetcher fetcher = ControlPlaneFixture.onContext(vertx,
+        () -> io.vertx.core.Future.succeededFuture(
+            new ChunkFetcher(vertx, new BufferPool(2), 2, 10_000))).await();
+    try {
+      assertArrayEquals(bytes, fetch(vertx, fetcher, "http://127.0.0.1:" + server.actualPort(),
+          chunk, AcceptEncoded.NO, Codec.RAW));
     } finally {
       ControlPlaneFixture.onContext(vertx, () -> fetcher.close().compose(v -> server.close()))
           .await();

@@ -5,10 +5,13 @@ package io.weightcast.protocol.wire;
  *
  * <ul>
  *   <li>{@code POST /v1/topology/announce}: {@code {"node","zone","rack","serveUrl",
- *       "have":[sha256...], "fetched":[{"chunk":sha256,"from":url}...], "full":bool}} — chunks
- *       now held verified, and where each was fetched from (the transfer log); {@code full} marks
- *       a node's complete holding (first announcement after a start). Agents announce at least
- *       every 10 s; a node silent for 30 s is not offered as a source. 204.</li>
+ *       "have":[sha256...], "fetched":[{"chunk":sha256,"from":url}...], "full":bool,
+ *       "crossing":[sha256...]}} — chunks now held verified, and where each was fetched from (the
+ *       transfer log); {@code full} marks a node's complete holding (first announcement after a
+ *       start); {@code crossing}: chunks the node is still fetching across its rack's boundary,
+ *       whose grants it renews (a slow crossing keeps its grant instead of letting a rack-mate
+ *       start a second one). Agents announce at least every 10 s, and every 3 s while crossings
+ *       are in flight; a node silent for 30 s is not offered as a source. 204.</li>
  *   <li>{@code POST /v1/topology/sources}: {@code {"node","zone","rack","serveUrl",
  *       "chunks":[sha256...]}} answers {@code {"sources":{sha256:[url...]}, "wait":[sha256...],
  *       "crossing":[sha256...]}}: sources to try in order, or chunks whose copy is already on its
