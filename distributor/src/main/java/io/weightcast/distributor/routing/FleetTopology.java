@@ -104,7 +104,18 @@ public interface FleetTopology {
    * crossing grant is released, and a peer that fails repeatedly is quarantined (never the
    * origin). Answers true when this report put {@code sourceUrl} into quarantine.
    */
-  boolean reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk, String originUrl);
+  default boolean reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk,
+      String originUrl) {
+    return reportFailure(reporter, sourceUrl, chunk, originUrl, false);
+  }
+
+  /**
+   * Like {@link #reportFailure(NodeLocation, String, Digest, String)}; with {@code goingOn} the
+   * reporter goes on to the next source of the same answer, so its crossing grant stays (released,
+   * a rack-mate would start a second crossing while this one is still on its way).
+   */
+  boolean reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk, String originUrl,
+      boolean goingOn);
 
   /** Whether {@code url} is quarantined now (shown in the nodes API). */
   boolean quarantined(String url);

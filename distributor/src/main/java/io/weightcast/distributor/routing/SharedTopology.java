@@ -345,12 +345,14 @@ public final class SharedTopology implements FleetTopology {
 
   @Override
   public boolean reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk,
-      String originUrl) {
+      String originUrl, boolean goingOn) {
     boolean crossing = false;
-    for (String s : slots("rack:" + chunk.hex() + ":" + reporter.rackKey(), rackBudget)) {
+    for (String s : goingOn ? List.<String>of()
+        : slots("rack:" + chunk.hex() + ":" + reporter.rackKey(), rackBudget)) {
       crossing |= grants.remove(s, reporter.nodeId());
     }
-    for (String s : slots("zone:" + chunk.hex() + ":" + reporter.zone(), zoneBudget)) {
+    for (String s : goingOn ? List.<String>of()
+        : slots("zone:" + chunk.hex() + ":" + reporter.zone(), zoneBudget)) {
       grants.remove(s, reporter.nodeId());
     }
     if (crossing) {

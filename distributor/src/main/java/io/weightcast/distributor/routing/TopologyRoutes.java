@@ -120,13 +120,15 @@ public final class TopologyRoutes {
     NodeLocation reporter = location(req);
     Digest chunk = Digest.parse(req.getString("chunk"));
     String origin = originUrl.get();
-    runner.run(() -> table.reportFailure(reporter, source, chunk, origin)).onSuccess(entered -> {
-      if (entered) {
-        LOG.warn("quarantined source {}: repeated failures, last reported by {}: {}", source,
-            reporter.nodeId(), req.getString("reason", ""));
-      }
-      ctx.response().setStatusCode(204).end();
-    }).onFailure(ctx::fail);
+    boolean goingOn = req.getBoolean("goingOn", false);
+    runner.run(() -> table.reportFailure(reporter, source, chunk, origin, goingOn))
+        .onSuccess(entered -> {
+          if (entered) {
+            LOG.warn("quarantined source {}: repeated failures, last reported by {}: {}",
+                source, reporter.nodeId(), req.getString("reason", ""));
+          }
+          ctx.response().setStatusCode(204).end();
+        }).onFailure(ctx::fail);
   }
 
   private void transfers(RoutingContext ctx) {

@@ -199,17 +199,20 @@ public final class TopologyTable implements FleetTopology {
 
   /**
    * {@code reporter} could not get a good copy of {@code chunk} from {@code sourceUrl}: the
-   * crossing granted for that fetch is released (so its rack need not wait out the lease), and a
+   * crossing granted for that fetch is released unless the reporter is {@code goingOn} to its next
+   * source (so its rack need not wait out the lease), and a
    * peer that fails repeatedly is quarantined. The origin is never quarantined. Answers true when
    * this report put {@code sourceUrl} into quarantine (false when it extends one).
    */
   @Override
   public boolean reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk,
-      String originUrl) {
-    if (release("rack:" + chunk.hex() + ":" + reporter.rackKey(), reporter.nodeId())) {
-      crossings.ended(reporter.rackKey(), chunk);
+      String originUrl, boolean goingOn) {
+    if (!goingOn) {
+      if (release("rack:" + chunk.hex() + ":" + reporter.rackKey(), reporter.nodeId())) {
+        crossings.ended(reporter.rackKey(), chunk);
+      }
+      release("zone:" + chunk.hex() + ":" + reporter.zone(), reporter.nodeId());
     }
-    release("zone:" + chunk.hex() + ":" + reporter.zone(), reporter.nodeId());
     if (sourceUrl.equals(originUrl)) {
       return false;
     }

@@ -83,6 +83,16 @@ class SharedTopologyTest {
   }
 
   @Test
+  void aFailureReportedGoingOnKeepsTheGrantForBoth() {
+    Digest chunk = chunk(10);
+    one.sources(a, chunk, D1);
+    two.reportFailure(a, "http://c", chunk, D2, true);
+    assertTrue(one.sources(b, chunk, D1).waitForCopy(), "a goes on to its next source");
+    two.reportFailure(a, D1, chunk, D2, false);
+    assertFalse(one.sources(b, chunk, D1).waitForCopy());
+  }
+
+  @Test
   void aFullAnnouncementReplacesWhatTheNodeHeldAndTheLogIsKeptOnce() {
     Digest chunk = chunk(4);
     one.announce(c, List.of(chunk), Map.of(chunk, D1), false);

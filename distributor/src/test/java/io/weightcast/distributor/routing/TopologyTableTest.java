@@ -62,6 +62,15 @@ class TopologyTableTest {
   }
 
   @Test
+  void aFailureReportedGoingOnToTheNextSourceKeepsTheCrossingGrant() {
+    table.sources(a, chunk, ORIGIN);
+    table.reportFailure(a, "http://c", chunk, ORIGIN, true);
+    assertTrue(table.sources(b, chunk, ORIGIN).waitForCopy(), "a's crossing goes on");
+    table.reportFailure(a, ORIGIN, chunk, ORIGIN, false);
+    assertFalse(table.sources(b, chunk, ORIGIN).waitForCopy(), "a gave up: released");
+  }
+
+  @Test
   void aFailedCrossingReleasesItsGrantAtOnce() {
     table.sources(a, chunk, ORIGIN);
     table.reportFailure(a, ORIGIN, chunk, ORIGIN);

@@ -155,9 +155,20 @@ public final class TopologyClient {
 
   /** Reports a source that failed to deliver a good copy (best effort). */
   public void reportFailure(String origin, String source, Digest chunk, String reason) {
-    crossings.remove(chunk);
+    reportFailure(origin, source, chunk, reason, false);
+  }
+
+  /**
+   * Like {@link #reportFailure(String, String, Digest, String)}; {@code goingOn}: this node tries
+   * the next source of the same pick, so a crossing keeps its grant (and its renewals).
+   */
+  public void reportFailure(String origin, String source, Digest chunk, String reason,
+      boolean goingOn) {
+    if (!goingOn) {
+      crossings.remove(chunk);
+    }
     post(origin, TopologyHttp.FAILURES_PATH, location().put("source", source)
-        .put("chunk", chunk.hex()).put("reason", reason));
+        .put("chunk", chunk.hex()).put("reason", reason).put("goingOn", goingOn));
   }
 
   private void flush() {

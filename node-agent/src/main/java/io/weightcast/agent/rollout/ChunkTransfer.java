@@ -85,9 +85,9 @@ final class ChunkTransfer {
     return fetchAndWrite(loc, source, fromOrigin ? Source.ORIGIN : Source.PEER,
         encoded, ctx.metrics().transfer(fromOrigin)).recover(e -> {
       LOG.debug("chunk {} from {} failed: {}", digest.shortHex(), source, e.getMessage());
-      ctx.topology().reportFailure(origin, source, digest, e.getMessage());
-      return i + 1 < sources.size() ? tryEach(loc, origin, sources, crossing, i + 1)
-          : Future.failedFuture(e);
+      boolean goingOn = i + 1 < sources.size();
+      ctx.topology().reportFailure(origin, source, digest, e.getMessage(), goingOn);
+      return goingOn ? tryEach(loc, origin, sources, crossing, i + 1) : Future.failedFuture(e);
     });
   }
 

@@ -20,8 +20,10 @@ package io.weightcast.protocol.wire;
  *       are the requester's missing chunks in its preferred order, and at most {@code n} of them
  *       get sources — first chunks that may cross into its rack now (granted), then chunks held
  *       inside its rack; the rest are listed under {@code wait} with nothing granted.</li>
- *   <li>{@code POST /v1/topology/failures}: {@code {"node","source","chunk","reason"}}: a source
- *       failed, stalled or sent bytes that did not verify. Repeated offenders are quarantined.</li>
+ *   <li>{@code POST /v1/topology/failures}: {@code {"node","source","chunk","reason","goingOn"}}:
+ *       a source failed, stalled or sent bytes that did not verify. Repeated offenders are
+ *       quarantined. The reporter's crossing grant for the chunk is released, unless
+ *       {@code goingOn} (default false): it tries the next source of the same answer.</li>
  *   <li>{@code GET /v1/topology/transfers}, {@code GET /v1/topology/nodes}: the transfer log and
  *       the known nodes (each with {@code quarantined}: skipped as a source after repeated failures),
  *       for operators and tests.</li>
