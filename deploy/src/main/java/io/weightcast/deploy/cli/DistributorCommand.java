@@ -45,7 +45,7 @@ public final class DistributorCommand implements Callable<Integer> {
   @Option(names = "--max-chunk-size", defaultValue = "256MiB", description = "Largest chunk upload accepted; larger get 413 (default ${DEFAULT-VALUE}).")
   String maxChunkSize;
 
-  @Option(names = "--rack-crossings", defaultValue = "auto", description = "At most this many chunks crossing into one rack at once, so each lands early and spreads inside the rack while the next ones cross; never for a node alone in its rack. auto: max(2, half the rack's live nodes) (a small cap starves big racks); 0: no cap (default ${DEFAULT-VALUE}).")
+  @Option(names = "--rack-crossings", defaultValue = "auto", description = "At most this many chunks crossing into one rack at once, so each lands early and spreads inside the rack while the next ones cross; never for a node alone in its rack. auto: max(2, ceil(3/4 of the rack's live nodes)) (a small cap starves big racks); 0: no cap (default ${DEFAULT-VALUE}).")
   String rackCrossings;
 
   /** Joining makes it a member: the registries share its lease, and its topology is the cluster's. */

@@ -127,26 +127,26 @@ class SharedTopologyTest {
   }
 
   /**
-   * Lease 1.5 s: a crossing renewed at the other distributor (agents announce to every one) a
-   * second after it started still holds its rack's slots at 2 s, and under the cap; once no longer
-   * renewed it lapses.
+   * Lease 3 s (whole seconds: Hazelcast's expiry is not to the millisecond): a crossing renewed at
+   * the other distributor (agents announce to every one) 2 s after it started still holds its
+   * rack's slots at 4 s, and under the cap; once no longer renewed it lapses.
    */
   @Test
   void aRenewedCrossingOutlivesItsLeaseAtBothDistributors() throws InterruptedException {
     NodeLocation e = new NodeLocation("e", "z8", "r8", "http://e");
     NodeLocation f = new NodeLocation("f", "z8", "r8", "http://f");
-    SharedTopology leasedOne = topology(m1, 1, 1_500);
-    SharedTopology leasedTwo = topology(m2, 1, 1_500);
+    SharedTopology leasedOne = topology(m1, 1, 3_000);
+    SharedTopology leasedTwo = topology(m2, 1, 3_000);
     leasedOne.announce(e, List.of(), Map.of(), true);
     leasedOne.announce(f, List.of(), Map.of(), true);
     assertFalse(leasedOne.sources(e, chunk(20), D1).waitForCopy());
-    Thread.sleep(1_000);
+    Thread.sleep(2_000);
     leasedTwo.renewCrossings(e, List.of(chunk(20)));
-    Thread.sleep(1_000);
+    Thread.sleep(2_000);
     assertTrue(leasedOne.sources(f, chunk(20), D1).waitForCopy(), "e's crossing was renewed");
     assertTrue(leasedOne.sources(f, chunk(21), D1).waitForCopy(),
         "and it still holds the rack's only slot under the cap");
-    Thread.sleep(1_600);
+    Thread.sleep(3_100);
     assertFalse(leasedOne.sources(f, chunk(20), D1).waitForCopy(), "not renewed: it lapsed");
   }
 

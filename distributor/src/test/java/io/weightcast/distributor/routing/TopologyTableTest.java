@@ -204,7 +204,7 @@ class TopologyTableTest {
       granted += auto.sources(rack.get(i % 6), Digest.sha256(new byte[] {i}), ORIGIN)
           .waitForCopy() ? 0 : 1;
     }
-    assertEquals(3, granted, "six live nodes: max(2, 6 / 2) = 3 crossings at once");
+    assertEquals(5, granted, "six live nodes: max(2, ceil(3 x 6 / 4)) = 5 crossings at once");
   }
 
   @Test

@@ -61,12 +61,15 @@ public final class VersionRollout {
 
   /** Runs the rollout; the future fails (after reporting FAILED) with the reason. */
   public Future<Void> run() {
+    long startedAt = System.nanoTime();
     return trusted().compose(ok -> {
           report(State.FETCHING);
           return ctx.disk().executeBlocking(() -> VersionAssembly.open(ctx.config().dataDir(),
               manifest, AssemblyConfig.DEFAULTS), false);
         })
         .compose(a -> {
+          LOG.debug("{}: opened in {} ms, {} chunks missing", manifest.id(),
+              (System.nanoTime() - startedAt) / 1_000_000, a.missingChunks().size());
           assembly = a;
           transfer = new ChunkTransfer(ctx, a, this::written);
           chunksDone = a.doneChunks();

@@ -8,10 +8,13 @@ package io.weightcast.protocol.topology;
  * the next ones cross (a rack of 4 behind an 8:1 uplink: 1.26x the lower bound with a cap of 2,
  * 1.48-1.74x without, perf/README benchmark 4), but each crossing only gets its receiver's fair
  * share of a link it also uses for in-rack copies, so in a rack of 200 a cap of 4 starved the
- * rack (3x slower than none, perf/SIMULATOR.md). {@link #AUTO}:
+ * rack (3x slower than none, perf/SIMULATOR.md). And a crossing can run far below its share of
+ * the uplink (TCP over a shared, deeper path), so too few leave the uplink idle: once crossings
+ * kept their grants while they ran, 3 beat 2 in racks of 4 in every paired run (perf/README,
+ * session 5). {@link #AUTO}:
  * <pre>
- *   cap(n) = none                   if n <= 1   (nobody to spread a copy to)
- *   cap(n) = max(2, ceil(n / 2))    otherwise   (n = live nodes in the rack)
+ *   cap(n) = none                     if n <= 1   (nobody to spread a copy to)
+ *   cap(n) = max(2, ceil(3n / 4))     otherwise   (n = live nodes in the rack)
  * </pre>
  * A fixed cap, too, holds only in a rack with more than one live node.
  */
@@ -36,7 +39,7 @@ public final class CrossingCap {
     if (configured == 0 || liveNodes <= 1) {
       return 0;
     }
-    return configured == AUTO ? Math.max(2, (liveNodes + 1) / 2) : configured;
+    return configured == AUTO ? Math.max(2, (3 * liveNodes + 3) / 4) : configured;
   }
 
   /** Parses the CLI form: {@code auto}, 0 or a positive count. */

@@ -9,9 +9,14 @@ import java.util.List;
  * crossing grants and records the grant this answer makes.
  *
  * <p>Tiers, by the requester's position: 0 = a verified copy in the same rack, 1 = in the same
- * zone, 2 = in another zone, 3 = the origin (the distributor). Within the tier chosen, sources are
- * ordered by {@code score = uploadsInFlight} (fewer first; node id breaks ties) and at most
- * {@code maxSources} are returned.
+ * zone, 3 = the origin (the distributor), with copies in other zones after it as fallbacks.
+ * Within the tier chosen, peers are ordered by {@code score = uploadsInFlight} (fewer first; node
+ * id breaks ties) and at most {@code maxSources} sources are returned. Why the origin before
+ * another zone's copy: that copy crosses two zone boundaries and two rack uplinks (out of its
+ * rack, shared with every other copy its rack sends out, then into ours), the origin's only ours;
+ * in the fan-out benchmark (4 racks in 2 zones) such crossings ran at 1.6-2.5 Mbit/s behind a
+ * 20 Mbit/s uplink and held their rack's crossing slots for 20-30 s. (Tier 2, another zone's copy
+ * first, is no longer answered.)
  *
  * <p>Bounded crossings: a chunk enters a rack from outside it (tiers 1-3) through at most
  * {@code rackBudget} live grants, and a zone from outside it (tiers 2-3) through at most
@@ -21,7 +26,7 @@ import java.util.List;
  *   <li>else, if the rack's budget is spent: WAIT (a copy is on its way into the rack);
  *   <li>else, a same-zone holder exists: answer the zone's holders, granting one rack crossing;
  *   <li>else, if the zone's budget is spent: WAIT;
- *   <li>else: answer other zones' holders then the origin, granting a rack and a zone crossing.
+ *   <li>else: answer the origin, then other zones' holders, granting a rack and a zone crossing.
  * </ol>
  * Grants expire (the caller drops them after a lease), so a fetcher that dies does not leave its
  * rack waiting forever.
@@ -75,35 +80,31 @@ public final class SourceRanker {
       }
     }
     if (!rack.isEmpty()) {
-      return new Ranking(urls(rack, null), false, false, false, 0);
+      return new Ranking(urls(rack, maxSources), false, false, false, 0);
     }
     if (liveRackGrants >= rackBudget) {
       return Ranking.waiting();
     }
     if (!zone.isEmpty()) {
-      return new Ranking(urls(zone, null), false, true, false, 1);
+      return new Ranking(urls(zone, maxSources), false, true, false, 1);
     }
     if (liveZoneGrants >= zoneBudget) {
       return Ranking.waiting();
     }
-    return new Ranking(urls(elsewhere, originUrl), false, true, true,
-        elsewhere.isEmpty() ? 3 : 2);
+    return new Ranking(originFirst(originUrl, elsewhere), false, true, true, 3);
   }
 
-  private List<String> urls(List<Holder> tier, String originLast) {
-    List<Holder> sorted = new ArrayList<>(tier);
-    sorted.sort(Comparator.comparingInt(Holder::uploadsInFlight)
-        .thenComparing(h -> h.node().nodeId()));
-    List<String> out = new ArrayList<>();
-    for (Holder h : sorted) {
-      if (out.size() == maxSources - (originLast == null ? 0 : 1)) {
-        break;
-      }
-      out.add(h.node().serveUrl());
-    }
-    if (originLast != null) {
-      out.add(originLast);
-    }
+  /** The origin, then the least loaded of {@code fallbacks}, {@code maxSources} in all. */
+  private List<String> originFirst(String originUrl, List<Holder> fallbacks) {
+    List<String> out = new ArrayList<>(List.of(originUrl));
+    out.addAll(urls(fallbacks, maxSources - 1));
     return List.copyOf(out);
+  }
+
+  /** The urls of the {@code max} least loaded of {@code tier} (node id breaks ties). */
+  private static List<String> urls(List<Holder> tier, int max) {
+    return tier.stream().sorted(Comparator.comparingInt(Holder::uploadsInFlight)
+            .thenComparing(h -> h.node().nodeId()))
+        .limit(max).map(h -> h.node().serveUrl()).toList();
   }
 }

@@ -43,8 +43,8 @@ class SourceRankerTest {
   @Test
   void sameRackNameInAnotherZoneIsAnotherRack() {
     Ranking r = ranker.rank(me, List.of(holder("twin", "z2", "r1", 0)), 0, 0, ORIGIN);
-    assertEquals(List.of("http://twin", ORIGIN), r.sources());
-    assertEquals(2, r.tier());
+    assertEquals(List.of(ORIGIN, "http://twin"), r.sources());
+    assertTrue(r.crossesZone());
   }
 
   @Test
@@ -76,9 +76,10 @@ class SourceRankerTest {
   }
 
   @Test
-  void otherZonesAreTriedBeforeTheOriginWithinTheBound() {
-    Ranking r = ranker.rank(me, List.of(holder("x", "z2", "r1", 0), holder("y", "z3", "r1", 1),
-        holder("w", "z3", "r2", 2)), 0, 0, ORIGIN);
-    assertEquals(List.of("http://x", "http://y", ORIGIN), r.sources());
+  void theOriginComesBeforeOtherZonesWhoseCopiesAreFallbacksWithinTheBound() {
+    Ranking r = ranker.rank(me, List.of(holder("w", "z3", "r2", 2), holder("y", "z3", "r1", 1),
+        holder("x", "z2", "r1", 0)), 0, 0, ORIGIN);
+    assertEquals(List.of(ORIGIN, "http://x", "http://y"), r.sources());
+    assertEquals(3, r.tier());
   }
 }
