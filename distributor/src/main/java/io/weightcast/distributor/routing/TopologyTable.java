@@ -138,7 +138,7 @@ public final class TopologyTable implements FleetTopology {
     String rackKey = "rack:" + chunk.hex() + ":" + requester.rackKey();
     String zoneKey = "zone:" + chunk.hex() + ":" + requester.zone();
     SourceRanker.Ranking r = ranker.rank(requester, candidates,
-        liveGrants(rackKey, now), liveGrants(zoneKey, now),
+        liveGrants(rackKey, now, requester.nodeId()), liveGrants(zoneKey, now, requester.nodeId()),
         originUrl);
     if (r.waitForRackCopy() || !scope.allows(r.crossesRack())
         || r.crossesRack()
@@ -146,13 +146,11 @@ public final class TopologyTable implements FleetTopology {
       return Answer.WAIT;
     }
     if (r.crossesRack()) {
-      grants.computeIfAbsent(rackKey, k -> new ArrayDeque<>())
-          .add(new Grant(now, requester.nodeId()));
+      grant(rackKey, requester.nodeId(), now);
       crossings.started(requester.rackKey(), chunk, now);
     }
     if (r.crossesZone()) {
-      grants.computeIfAbsent(zoneKey, k -> new ArrayDeque<>())
-          .add(new Grant(now, requester.nodeId()));
+      grant(zoneKey, requester.nodeId(), now);
     }
     handedOut.add(r.sources().get(0), now);
     return new Answer(r.sources(), false, r.crossesRack());
@@ -184,6 +182,13 @@ public final class TopologyTable implements FleetTopology {
       renewed |= mine;
     }
     return renewed;
+  }
+
+  /** Grants {@code grantKey} to {@code node}: one grant per node, a new one replaces its old. */
+  private void grant(String grantKey, String node, long now) {
+    Deque<Grant> q = grants.computeIfAbsent(grantKey, k -> new ArrayDeque<>());
+    q.removeIf(g -> g.node().equals(node));
+    q.add(new Grant(now, node));
   }
 
   /** Live nodes in {@code requester}'s rack, the requester included (it is asking). */
@@ -240,8 +245,13 @@ public final class TopologyTable implements FleetTopology {
     return own != null && q.remove(own);
   }
 
-  /** Unexpired grants of {@code key}; expired ones are dropped. */
-  private int liveGrants(String key, long now) {
+  /**
+   * Unexpired grants of {@code key} held by nodes other than {@code requester}; expired ones are
+   * dropped. The requester's own does not make it wait (as in SharedTopology): it asks again for
+   * a chunk it was granted, e.g. the same digest in its next version after a local copy, and
+   * while it renews that grant it would wait for itself.
+   */
+  private int liveGrants(String key, long now, String requester) {
     Deque<Grant> q = grants.get(key);
     if (q == null) {
       return 0;
@@ -251,7 +261,7 @@ public final class TopologyTable implements FleetTopology {
       grants.remove(key);
       return 0;
     }
-    return q.size();
+    return (int) q.stream().filter(g -> !g.node().equals(requester)).count();
   }
 
   @Override

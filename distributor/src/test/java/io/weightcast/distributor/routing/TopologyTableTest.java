@@ -71,6 +71,16 @@ class TopologyTableTest {
   }
 
   @Test
+  void aNodeAskingAgainForAChunkItWasGrantedDoesNotWaitForItself() {
+    assertEquals(List.of(ORIGIN), table.sources(a, chunk, ORIGIN).sources());
+    assertEquals(List.of(ORIGIN), table.sources(a, chunk, ORIGIN).sources(),
+        "its own grant, renewed");
+    assertTrue(table.sources(b, chunk, ORIGIN).waitForCopy(), "still one crossing for r1");
+    table.reportFailure(a, ORIGIN, chunk, ORIGIN);
+    assertFalse(table.sources(b, chunk, ORIGIN).waitForCopy(), "a held one grant, released");
+  }
+
+  @Test
   void aFailedCrossingReleasesItsGrantAtOnce() {
     table.sources(a, chunk, ORIGIN);
     table.reportFailure(a, ORIGIN, chunk, ORIGIN);

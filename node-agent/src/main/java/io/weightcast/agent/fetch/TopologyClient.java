@@ -153,6 +153,14 @@ public final class TopologyClient {
     }
   }
 
+  /**
+   * The picked chunk was not fetched after all (copied from a copy this node holds): its
+   * crossing, if it was one, is not renewed any more.
+   */
+  public void notFetched(Digest chunk) {
+    crossings.remove(chunk);
+  }
+
   /** Reports a source that failed to deliver a good copy (best effort). */
   public void reportFailure(String origin, String source, Digest chunk, String reason) {
     reportFailure(origin, source, chunk, reason, false);

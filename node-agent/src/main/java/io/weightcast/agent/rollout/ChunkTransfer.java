@@ -52,8 +52,13 @@ final class ChunkTransfer {
    */
   Future<Void> run(ChunkLocation loc, String origin, Picked picked) {
     List<String> sources = picked.sources().isEmpty() ? List.of(origin) : picked.sources();
-    return copyLocally(loc).compose(copied -> copied ? Future.<Void>succeededFuture()
-        : tryEach(loc, origin, sources, picked.crossing(), 0));
+    return copyLocally(loc).compose(copied -> {
+      if (copied) {
+        ctx.topology().notFetched(loc.chunk().digest());
+        return Future.<Void>succeededFuture();
+      }
+      return tryEach(loc, origin, sources, picked.crossing(), 0);
+    });
   }
 
   /** Step 0: answers true when the chunk was copied from a held copy. */
