@@ -276,34 +276,35 @@ public final class SharedTopology implements FleetTopology {
         crossing |= e.getKey().startsWith("rack:");
       }
     }
-    if (!crossing || maxRackCrossings == 0) {
-      return;
+    if (crossing && maxRackCrossings != 0) {
+      inFlightSlots(node.rackKey(), hexes).keySet().forEach(
+          slot -> grants.setTtl(slot, grantLeaseMs, TimeUnit.MILLISECONDS));
     }
-    int scan = Math.max(1, CrossingCap.forRack(maxRackCrossings,
-        rackMembers().getOrDefault(node.rackKey(), Set.of()).size()));
-    grants.getAll(new HashSet<>(slots("inflight:" + node.rackKey(), scan))).forEach((slot, c) -> {
-      if (hexes.contains(c)) {
-        grants.setTtl(slot, grantLeaseMs, TimeUnit.MILLISECONDS);
-      }
-    });
   }
 
   private void endCrossings(String rackKey, Collection<Digest> chunks) {
     if (maxRackCrossings == 0 || chunks.isEmpty()) {
       return;
     }
-    // Slots below the largest cap the rack can have now (a cap that shrank leaves its upper
-    // slots to their lease).
-    int scan = Math.max(1, CrossingCap.forRack(maxRackCrossings,
-        rackMembers().getOrDefault(rackKey, Set.of()).size()));
     Set<String> hexes = new HashSet<>();
     chunks.forEach(d -> hexes.add(d.hex()));
-    grants.getAll(new HashSet<>(slots("inflight:" + rackKey, scan)))
-        .forEach((slot, chunk) -> {
-          if (hexes.contains(chunk)) {
-            grants.remove(slot, chunk);
-          }
-        });
+    inFlightSlots(rackKey, hexes).forEach((slot, chunk) -> grants.remove(slot, chunk));
+  }
+
+  /**
+   * The rack's cap slots now held by one of {@code chunks} (hex), slot to chunk: slots below the
+   * largest cap the rack can have now (a cap that shrank leaves its upper slots to their lease).
+   */
+  private Map<String, String> inFlightSlots(String rackKey, Set<String> chunks) {
+    int scan = Math.max(1, CrossingCap.forRack(maxRackCrossings,
+        rackMembers().getOrDefault(rackKey, Set.of()).size()));
+    Map<String, String> held = new HashMap<>();
+    grants.getAll(new HashSet<>(slots("inflight:" + rackKey, scan))).forEach((slot, chunk) -> {
+      if (chunks.contains(chunk)) {
+        held.put(slot, chunk);
+      }
+    });
+    return held;
   }
 
   private static List<String> slots(String key, int budget) {
@@ -346,18 +347,18 @@ public final class SharedTopology implements FleetTopology {
   @Override
   public boolean reportFailure(NodeLocation reporter, String sourceUrl, Digest chunk,
       String originUrl, boolean goingOn) {
-    boolean crossing = false;
-    for (String s : goingOn ? List.<String>of()
-        : slots("rack:" + chunk.hex() + ":" + reporter.rackKey(), rackBudget)) {
-      crossing |= grants.remove(s, reporter.nodeId());
-    }
-    for (String s : goingOn ? List.<String>of()
-        : slots("zone:" + chunk.hex() + ":" + reporter.zone(), zoneBudget)) {
-      grants.remove(s, reporter.nodeId());
-    }
-    if (crossing) {
-      // Only the reporter's own crossing ends: a rack-mate's may still be on its way.
-      endCrossings(reporter.rackKey(), List.of(chunk));
+    if (!goingOn) {
+      boolean crossing = false;
+      for (String s : slots("rack:" + chunk.hex() + ":" + reporter.rackKey(), rackBudget)) {
+        crossing |= grants.remove(s, reporter.nodeId());
+      }
+      for (String s : slots("zone:" + chunk.hex() + ":" + reporter.zone(), zoneBudget)) {
+        grants.remove(s, reporter.nodeId());
+      }
+      if (crossing) {
+        // Only the reporter's own crossing ends: a rack-mate's may still be on its way.
+        endCrossings(reporter.rackKey(), List.of(chunk));
+      }
     }
     if (sourceUrl.equals(originUrl)) {
       return false;

@@ -21,6 +21,12 @@ class TopologyTableTest {
   private final NodeLocation b = new NodeLocation("b", "z1", "r1", "http://b");
   private final NodeLocation c = new NodeLocation("c", "z1", "r2", "http://c");
 
+  /** A table like {@link #table} with the rack crossing cap {@code rackCrossings}. */
+  private TopologyTable capped(int rackCrossings) {
+    return new TopologyTable(new SourceRanker(3, 1, 1), () -> now[0], 10_000, 30_000, 3,
+        rackCrossings);
+  }
+
   @Test
   void secondNodeInARackWaitsForTheFirstCopyThenFetchesItFromThePeer() {
     assertEquals(List.of(ORIGIN), table.sources(a, chunk, ORIGIN).sources());
@@ -40,8 +46,7 @@ class TopologyTableTest {
 
   @Test
   void aRenewedCrossingKeepsItsGrantAndItsPlaceUnderTheCapPastTheLease() {
-    TopologyTable capped = new TopologyTable(new SourceRanker(3, 1, 1), () -> now[0], 10_000,
-        30_000, 3, 1);
+    TopologyTable capped = capped(1);
     capped.announce(a, List.of(), Map.of());
     capped.announce(b, List.of(), Map.of());
     Digest other = Digest.sha256(new byte[] {2});
@@ -134,8 +139,7 @@ class TopologyTableTest {
 
   @Test
   void atMostTheCapOfChunksCrossIntoARackAtOnce() {
-    TopologyTable capped = new TopologyTable(new SourceRanker(3, 1, 1), () -> now[0], 10_000,
-        30_000, 3, 2);
+    TopologyTable capped = capped(2);
     capped.announce(a, List.of(), Map.of());
     capped.announce(b, List.of(), Map.of());
     Digest c1 = Digest.sha256(new byte[] {11});
@@ -156,8 +160,7 @@ class TopologyTableTest {
 
   @Test
   void aNodeAloneInItsRackIsNotCappedItHasNobodyToSpreadTo() {
-    TopologyTable capped = new TopologyTable(new SourceRanker(3, 1, 1), () -> now[0], 10_000,
-        30_000, 3, 1);
+    TopologyTable capped = capped(1);
     capped.announce(c, List.of(), Map.of());
     for (byte i = 20; i < 25; i++) {
       assertFalse(capped.sources(c, Digest.sha256(new byte[] {i}), ORIGIN).waitForCopy());
@@ -174,8 +177,7 @@ class TopologyTableTest {
 
   @Test
   void aPickTakesCrossingsUpToTheCapThenCopiesAlreadyInTheRack() {
-    TopologyTable capped = new TopologyTable(new SourceRanker(3, 1, 1), () -> now[0], 10_000,
-        30_000, 3, 2);
+    TopologyTable capped = capped(2);
     Digest c1 = Digest.sha256(new byte[] {41});
     Digest c2 = Digest.sha256(new byte[] {42});
     Digest c3 = Digest.sha256(new byte[] {43});
@@ -201,8 +203,7 @@ class TopologyTableTest {
 
   @Test
   void theAutoCapGrowsWithTheRacksLiveNodes() {
-    TopologyTable auto = new TopologyTable(new SourceRanker(3, 1, 1), () -> now[0], 10_000,
-        30_000, 3, io.weightcast.protocol.topology.CrossingCap.AUTO);
+    TopologyTable auto = capped(io.weightcast.protocol.topology.CrossingCap.AUTO);
     java.util.List<NodeLocation> rack = new java.util.ArrayList<>();
     for (int i = 0; i < 6; i++) {
       NodeLocation n = new NodeLocation("n" + i, "z5", "r5", "http://n" + i);

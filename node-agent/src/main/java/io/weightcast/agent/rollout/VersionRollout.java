@@ -68,8 +68,10 @@ public final class VersionRollout {
               manifest, AssemblyConfig.DEFAULTS), false);
         })
         .compose(a -> {
-          LOG.debug("{}: opened in {} ms, {} chunks missing", manifest.id(),
-              (System.nanoTime() - startedAt) / 1_000_000, a.missingChunks().size());
+          if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: opened in {} ms, {} chunks missing", manifest.id(),
+                (System.nanoTime() - startedAt) / 1_000_000, a.missingChunks().size());
+          }
           assembly = a;
           transfer = new ChunkTransfer(ctx, a, this::written);
           chunksDone = a.doneChunks();
