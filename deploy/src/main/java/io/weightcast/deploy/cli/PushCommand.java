@@ -1,6 +1,7 @@
 package io.weightcast.deploy.cli;
 
 import io.vertx.core.Vertx;
+import io.weightcast.deploy.push.ChunkSizing;
 import io.weightcast.deploy.push.Pusher;
 import io.weightcast.protocol.Chunker;
 import io.weightcast.protocol.Manifest;
@@ -34,7 +35,7 @@ public final class PushCommand implements Callable<Integer> {
   @Option(names = "--distributor", defaultValue = "http://localhost:7080", description = "Distributor URL (default ${DEFAULT-VALUE}).")
   String distributor;
 
-  @Option(names = "--chunk-size", defaultValue = "8MiB", description = "Chunk size (default ${DEFAULT-VALUE}).")
+  @Option(names = "--chunk-size", defaultValue = "auto", description = "Chunk size, or auto: the model's newest version's, else the largest power of two <= model size / 64 within [1 MiB, 8 MiB] (default ${DEFAULT-VALUE}).")
   String chunkSize;
 
   @Option(names = "--fixed-chunks", description = "Cut every file at fixed offsets, even safetensors (default: chunk boundaries follow tensors).")
@@ -52,7 +53,8 @@ public final class PushCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return CliSupport.exitCode(() -> {
-      Pusher.Options options = new Pusher.Options(dir, model, version, Sizes.parse(chunkSize),
+      Pusher.Options options = new Pusher.Options(dir, model, version,
+          "auto".equalsIgnoreCase(chunkSize) ? ChunkSizing.AUTO : Sizes.parse(chunkSize),
           streams, registry, distributor,
           fixedChunks ? Chunker.Mode.FIXED : Chunker.Mode.TENSORS,
           signingKey == null ? null : ManifestSigner.fromFile(signingKey));
@@ -103,7 +105,8 @@ public final class PushCommand implements Callable<Integer> {
             + Sizes.format(r.bytesReused()) + " reused from chunks the distributor already holds";
     return (r.created() ? "published " : "already published ") + m.id() + " (sequence "
         + r.version().sequence() + ", manifest " + r.version().manifestDigest().hex() + ", "
-        + m.files().size() + " files, " + Sizes.format(m.totalBytes())
+        + m.files().size() + " files, " + Sizes.format(m.totalBytes()) + " in chunks of "
+        + Sizes.format(m.chunkSize())
         + r.version().signature().map(s -> ", signed by key " + s.keyId()).orElse("") + "); "
         + uploaded;
   }

@@ -38,8 +38,9 @@ import java.util.function.LongConsumer;
  */
 public final class Pusher {
   /**
-   * What to push and where; {@code signer}, when not null, signs the manifest digest and the
-   * signature is published with the version.
+   * What to push and where; {@code chunkSize} {@link ChunkSizing#AUTO} (0) lets the push choose;
+   * {@code signer}, when not null, signs the manifest digest and the signature is published with
+   * the version.
    */
   public record Options(Path dir, String model, String version, long chunkSize, int streams,
       String registry, String distributor, Chunker.Mode chunking, ManifestSigner signer) {
@@ -112,13 +113,14 @@ public final class Pusher {
   /** {@link #push(Vertx, Options, Listener)} presenting {@code security} (TLS, token). */
   public static Future<Result> push(Vertx vertx, Options o, Listener listener,
       io.weightcast.protocol.security.ClientSecurity security) {
-    Chunker chunker = new Chunker(o.chunkSize(), o.chunking());
-    return vertx.<Hashed>executeBlocking(() -> hash(o, chunker, listener))
+    RegistryConnection registry = RegistryConnection.create(vertx, o.registry(), security);
+    return chunkSize(vertx, o, registry)
+        .compose(size -> vertx.<Hashed>executeBlocking(
+            () -> hash(o, new Chunker(size, o.chunking()), listener)))
         .compose(hashed -> {
           Manifest manifest = hashed.manifest();
           ChunkApiClient chunks = ChunkApiClient.create(vertx, o.distributor(), o.streams(),
               120_000, security);
-          RegistryConnection registry = RegistryConnection.create(vertx, o.registry(), security);
           return upload(hashed, chunks, o.streams(), listener)
               .compose(up -> encodings(manifest, chunks, o.streams())
                   // The signature covers the manifest as published: with its encodings.
@@ -126,8 +128,23 @@ public final class Pusher {
                   .compose(encoded -> registry.publish(encoded, signature(o, encoded)))
                   .map(p -> new Result(p.version(), p.created(), up.distinct, up.chunks,
                       up.bytes, up.reused, signatureWarnings(o, p.version(), hashed.warnings()))))
-              .eventually(() -> Future.join(chunks.closeAsync(), registry.closeAsync()));
-        });
+              .eventually(chunks::closeAsync);
+        })
+        .eventually(registry::closeAsync);
+  }
+
+  /**
+   * The chunk size asked for, or for {@link ChunkSizing#AUTO} the model's newest version's (asked
+   * of the registry), else one sized from the directory ({@link ChunkSizing}).
+   */
+  private static Future<Long> chunkSize(Vertx vertx, Options o, RegistryConnection registry) {
+    if (o.chunkSize() != ChunkSizing.AUTO) {
+      return Future.succeededFuture(o.chunkSize());
+    }
+    return registry.listVersions(o.model()).compose(versions -> versions.isEmpty()
+        ? vertx.executeBlocking(() -> ChunkSizing.forModel(ModelDirectory.scan(o.dir()).stream()
+            .mapToLong(ModelDirectory.LocalFile::size).sum()))
+        : Future.succeededFuture(versions.get(versions.size() - 1).manifest().chunkSize()));
   }
 
   private static Optional<ManifestSignature> signature(Options o, Manifest manifest) {

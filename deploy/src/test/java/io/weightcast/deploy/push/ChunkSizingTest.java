@@ -1,0 +1,59 @@
+package io.weightcast.deploy.push;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.vertx.core.Vertx;
+import io.weightcast.deploy.cli.CliSupport;
+import io.weightcast.deploy.demo.DemoCluster;
+import io.weightcast.protocol.synthetic.SyntheticModel;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --chunk-size auto}: the rule alone, and pushes to a real registry and distributor. */
+class ChunkSizingTest {
+  private static final long MIB = 1L << 20;
+
+  @Test
+  void aModelGetsTheLargestPowerOfTwoUnderAOneSixtyFourthWithinOneToEightMiB() {
+    assertEquals(MIB, ChunkSizing.forModel(0));
+    assertEquals(MIB, ChunkSizing.forModel(10 * MIB));
+    assertEquals(2 * MIB, ChunkSizing.forModel(128 * MIB));
+    assertEquals(2 * MIB, ChunkSizing.forModel(255 * MIB), "255 / 64 < 4: rounds down");
+    assertEquals(4 * MIB, ChunkSizing.forModel(300 * MIB));
+    assertEquals(8 * MIB, ChunkSizing.forModel(512 * MIB));
+    assertEquals(8 * MIB, ChunkSizing.forModel(70L << 30), "a 70 GiB model: 8 MiB, not 1 GiB");
+    assertThrows(IllegalArgumentException.class, () -> ChunkSizing.forModel(-1));
+  }
+
+  @Test
+  void aFirstVersionIsSizedFromItsFilesAndALaterOneKeepsTheNewestVersionsSize(@TempDir Path dir)
+      throws Exception {
+    Vertx vertx = CliSupport.newVertx();
+    DemoCluster cluster = new DemoCluster(vertx, dir);
+    try {
+      cluster.start(0);
+      assertEquals(2 * MIB, push(vertx, cluster, dir, "m", "v1", 128 * MIB, ChunkSizing.AUTO));
+      assertEquals(2 * MIB, push(vertx, cluster, dir, "m", "v2", 24 * MIB, ChunkSizing.AUTO),
+          "24 MiB alone would get 1 MiB: v2 keeps v1's boundaries, so a delta stays a delta");
+      assertEquals(MIB, push(vertx, cluster, dir, "other", "v1", 24 * MIB, ChunkSizing.AUTO));
+      assertEquals(4 * MIB, push(vertx, cluster, dir, "m", "v3", 24 * MIB, 4 * MIB),
+          "a size given is used as given");
+    } finally {
+      cluster.stop();
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+  }
+
+  /** Pushes a synthetic model of {@code bytes}; answers the chunk size of the published manifest. */
+  private static long push(Vertx vertx, DemoCluster cluster, Path dir, String model,
+      String version, long bytes, long chunkSize) {
+    Path src = dir.resolve("src-" + model + "-" + version);
+    SyntheticModel.write(src, bytes, bytes + version.hashCode());
+    Pusher.Result r = CliSupport.runOnContext(vertx, v -> Pusher.push(v, new Pusher.Options(src,
+        model, version, chunkSize, 8, cluster.registryEndpoint(), cluster.distributorUrl()),
+        Pusher.Listener.QUIET));
+    return r.version().manifest().chunkSize();
+  }
+}
