@@ -271,12 +271,13 @@ start_origin() {
   log "origin up: registry $REG (pid $REG_PID), distributor $DIST_URL (pid $DIST_PID)"
 }
 
-# push_model DIR MODEL VERSION: sets PUSH_S (seconds the push command took)
+# push_model DIR MODEL VERSION: sets PUSH_S (seconds the push command took). WC_PUSH_OPTS: extra
+# push options (e.g. "--chunk-size 2MiB").
 push_model() {
   local t0 t1
   t0=$(now)
   wc_fg java -jar "$WC_JAR" push "$1" --model "$2" --version "$3" --registry "$REG" \
-    --distributor "$DIST_URL" >"$WC_RUN/push-$3.log" 2>&1 \
+    --distributor "$DIST_URL" ${WC_PUSH_OPTS:-} >"$WC_RUN/push-$3.log" 2>&1 \
     || { tail -20 "$WC_RUN/push-$3.log" >&2; die "push failed"; }
   t1=$(now)
   PUSH_S=$(elapsed "$t0" "$t1")
@@ -459,11 +460,14 @@ same_bytes() {
 
 # --- network namespaces -----------------------------------------------------------------------
 
-# shape DEV RATE [NS]: tbf on DEV's egress (DEV inside namespace NS if given).
+# shape DEV RATE [NS]: tbf on DEV's egress (DEV inside namespace NS if given). The queue it
+# holds is rate x latency + burst (tc-tbf): with the defaults (burst 1mb = 1 MiB, latency 50ms)
+# ~1.2 MB, i.e. ~470 ms at 20 Mbit/s once full. WC_TBF_BURST / WC_TBF_LATENCY set them (e.g.
+# 64kb / 5ms: ~77 KB, ~30 ms at 20 Mbit/s, nearer a switch port's shallow buffer).
 shape() {
   local n=(); [ -n "${3:-}" ] && n=(-n "$3")
-  tc "${n[@]}" qdisc replace dev "$1" root tbf rate "$2" burst 1mb latency 50ms \
-    || die "tc on $1 failed"
+  tc "${n[@]}" qdisc replace dev "$1" root tbf rate "$2" burst "${WC_TBF_BURST:-1mb}" \
+    latency "${WC_TBF_LATENCY:-50ms}" || die "tc on $1 failed"
 }
 
 # ns_pair NS HOSTIF NSIF HOSTCIDR NSCIDR: namespace NS, veth HOSTIF<->NSIF, addresses, up.
