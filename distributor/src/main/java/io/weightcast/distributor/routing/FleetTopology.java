@@ -51,24 +51,14 @@ public interface FleetTopology {
   enum Scope {
     /** Any: a rack holder, or a crossing when the budget and the cap allow one. */
     ANY,
-    /**
-     * Only a crossing that also enters the requester's zone (the origin first; granted): a chunk
-     * no one in the zone holds or is fetching. Anything else is WAIT, no side effect.
-     */
-    ENTERING_ZONE,
     /** Only a crossing into the requester's rack (granted); anything else is WAIT, no side effect. */
     CROSSING,
     /** Only a holder inside the requester's rack (nothing granted); else WAIT. */
     IN_RACK;
 
-    /** Whether an answer that crosses (or not) into the requester's rack and zone is allowed. */
-    public boolean allows(boolean crossesRack, boolean crossesZone) {
-      return switch (this) {
-        case ANY -> true;
-        case ENTERING_ZONE -> crossesZone;
-        case CROSSING -> crossesRack;
-        case IN_RACK -> !crossesRack;
-      };
+    /** Whether an answer that does (or does not) cross into the requester's rack is allowed. */
+    public boolean allows(boolean crossesRack) {
+      return this == ANY || (this == CROSSING) == crossesRack;
     }
   }
 
@@ -82,23 +72,18 @@ public interface FleetTopology {
 
   /**
    * Picks at most {@code want} of {@code candidates} (the requester's missing chunks, in its own
-   * order) for it to fetch now, with their sources: (1) chunks no one in its zone holds or is
-   * fetching, from the origin (within the per-chunk budgets and the rack's cap); (2) chunks that
-   * may cross into its rack from a zone-mate; (3) then chunks already held inside its rack.
-   * Candidates not picked are neither granted nor counted: the requester asks again when a slot
-   * frees. Why a pick and not one chunk per slot: a slot waiting on a chunk whose copy is still
-   * crossing would sit idle while rack-mates hold other chunks it lacks. Why chunks entering the
-   * zone before those a zone-mate holds: a zone-mate's copy crosses two rack uplinks (out of its
-   * rack and into ours) and, sharing our downlink with the origin's shorter-path copies, it
-   * crawled (1.5-2 Mbit/s behind a 20 Mbit/s uplink for 20-30 s in the fan-out benchmark) and
-   * held a place under the rack's cap; taken first, the fresh chunks are shared out among the
-   * zone's racks, and the exchange between racks then runs mostly on its own. Blocking like the
-   * other methods (see {@link TopologyRunner}).
+   * order) for it to fetch now, with their sources: (1) chunks that may cross into its rack now
+   * (within the per-chunk budget and the rack's cap), so the uplink stays busy with distinct
+   * chunks; (2) then chunks already held inside its rack. Candidates not picked are neither
+   * granted nor counted: the requester asks again when a slot frees. Why a pick and not one
+   * chunk per slot: a slot waiting on a chunk whose copy is still crossing would sit idle while
+   * rack-mates hold other chunks it lacks. Blocking like the other methods (see
+   * {@link TopologyRunner}).
    */
   default Map<Digest, Answer> pick(NodeLocation requester, List<Digest> candidates,
       int want, String originUrl) {
     Map<Digest, Answer> picked = new java.util.LinkedHashMap<>();
-    for (Scope scope : List.of(Scope.ENTERING_ZONE, Scope.CROSSING, Scope.IN_RACK)) {
+    for (Scope scope : List.of(Scope.CROSSING, Scope.IN_RACK)) {
       for (Digest d : candidates) {
         if (picked.size() >= want) {
           return picked;

@@ -3,6 +3,7 @@ package io.weightcast.distributor.routing;
 import io.weightcast.protocol.Digest;
 import io.weightcast.protocol.topology.CrossingCap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -13,22 +14,12 @@ import java.util.Map;
  * rack cannot start spreading copies inside; with at most {@code max} crossings each chunk lands
  * early and its rack-mates fetch it over in-rack links while the next ones cross
  * (time ~ model / uplink + one chunk's crossing, instead of ~ model / uplink + the in-rack
- * spreading after it). {@code max} = 0: no cap.
- *
- * <p>Under a cap, one crossing per node at a time: the rack's crossings land on different nodes.
- * Why: a node that brought several chunks in at once is then the only holder of each, and its
- * uploads to its rack-mates fill its link's outbound queue, where the acknowledgements of the
- * copies still crossing into it wait; in the fan-out benchmark the crossings that crawled
- * (2-3 Mbit/s behind a 20 Mbit/s uplink, for 15-20 s) went to or came from nodes with three or
- * four crossings in flight. Not thread-safe: the table's context owns it.
+ * spreading after it). {@code max} = 0: no cap. Not thread-safe: the table's context owns it.
  */
 final class RackCrossings {
   private final int max;
   private final long leaseMs;
-  /** A crossing started (or renewed) at {@code at} by {@code node}. */
-  private record InFlight(long at, String node) {}
-
-  private final Map<String, Map<Digest, InFlight>> inFlight = new HashMap<>();
+  private final Map<String, Map<Digest, Long>> inFlight = new HashMap<>();
 
   /** {@code max}: the setting, {@link CrossingCap#AUTO}, 0 (no cap) or a fixed cap. */
   RackCrossings(int max, long leaseMs) {
@@ -37,46 +28,43 @@ final class RackCrossings {
   }
 
   /**
-   * True when {@code node} may start crossing {@code chunk} into {@code rackKey}, with
-   * {@code liveNodes} live nodes, now: the rack is under its cap ({@link CrossingCap#forRack}) and
-   * the node has no other crossing in flight (its own crossing of {@code chunk}, asked again, is
-   * allowed).
+   * True when {@code rackKey}, with {@code liveNodes} live nodes, may start another crossing now
+   * (its cap: {@link CrossingCap#forRack}).
    */
-  boolean mayStart(String rackKey, int liveNodes, String node, Digest chunk, long now) {
+  boolean mayStart(String rackKey, int liveNodes, long now) {
     int cap = CrossingCap.forRack(max, liveNodes);
     if (cap == 0) {
       return true;
     }
-    Map<Digest, InFlight> rack = inFlight.get(rackKey);
+    Map<Digest, Long> rack = inFlight.get(rackKey);
     if (rack == null) {
       return true;
     }
-    rack.values().removeIf(f -> f.at() <= now - leaseMs);
-    InFlight own = rack.get(chunk);
-    if (own != null && own.node().equals(node)) {
-      return true;
+    for (Iterator<Long> it = rack.values().iterator(); it.hasNext(); ) {
+      if (it.next() <= now - leaseMs) {
+        it.remove();
+      }
     }
-    return rack.size() < cap && rack.values().stream().noneMatch(f -> f.node().equals(node));
+    return rack.size() < cap;
   }
 
-  void started(String rackKey, Digest chunk, String node, long now) {
+  void started(String rackKey, Digest chunk, long now) {
     if (max != 0) {
-      inFlight.computeIfAbsent(rackKey, k -> new HashMap<>()).put(chunk, new InFlight(now, node));
+      inFlight.computeIfAbsent(rackKey, k -> new HashMap<>()).put(chunk, now);
     }
   }
 
   /** The chunk's crossing into the rack, if unexpired, starts a new lease (its fetcher is alive). */
   void renew(String rackKey, Digest chunk, long now) {
-    Map<Digest, InFlight> rack = inFlight.get(rackKey);
+    Map<Digest, Long> rack = inFlight.get(rackKey);
     if (rack != null) {
-      rack.computeIfPresent(chunk,
-          (d, f) -> f.at() > now - leaseMs ? new InFlight(now, f.node()) : f);
+      rack.computeIfPresent(chunk, (d, at) -> at > now - leaseMs ? now : at);
     }
   }
 
   /** The chunk landed in the rack, or its fetch failed. */
   void ended(String rackKey, Digest chunk) {
-    Map<Digest, InFlight> rack = inFlight.get(rackKey);
+    Map<Digest, Long> rack = inFlight.get(rackKey);
     if (rack != null && rack.remove(chunk) != null && rack.isEmpty()) {
       inFlight.remove(rackKey);
     }

@@ -34,9 +34,8 @@ import java.util.function.LongSupplier;
  *       "zone:CHUNK:ZONE#j" (j below the budget) to the grantee, TTL = grant lease. A slot is
  *       claimed with {@code putIfAbsent}, so two distributors never hand out the same slot;
  *   <li>the same map holds the cap on concurrent crossings per rack (see {@link RackCrossings}):
- *       slots "inflight:ZONE/RACK#j" (j below the cap) to "CHUNK NODE", the chunk crossing and
- *       its fetcher (one slot per node), released when a node of the rack announces it or its
- *       fetcher reports a failure, TTL = grant lease;
+ *       slots "inflight:ZONE/RACK#j" (j below the cap) to the chunk crossing, released when a node
+ *       of the rack announces it or its fetcher reports a failure, TTL = grant lease;
  *   <li>{@code weightcast.topology.quarantine}: source URL to quarantined-until, TTL = quarantine;
  *   <li>{@code weightcast.topology.transfers}: "CHUNK TO FROM" to "FROM TAB fromRack TAB toRack",
  *       TTL {@link #TRANSFER_TTL_MS}; keyed, so an announcement repeated to several distributors
@@ -153,7 +152,7 @@ public final class SharedTopology implements FleetTopology {
     });
     SourceRanker.Ranking r = ranker.rank(requester, candidates, count(rackSlots, taken),
         count(zoneSlots, taken), originUrl);
-    if (r.waitForRackCopy() || !scope.allows(r.crossesRack(), r.crossesZone())) {
+    if (r.waitForRackCopy() || !scope.allows(r.crossesRack())) {
       return Answer.WAIT;
     }
     String inFlight = r.crossesRack() ? startCrossing(requester, chunk.hex()) : "";
@@ -162,12 +161,12 @@ public final class SharedTopology implements FleetTopology {
     }
     String rackSlot = r.crossesRack() ? claim(rackSlots, taken, requester.nodeId()) : "";
     if (rackSlot == null) {
-      grants.remove(inFlight, inFlightMark(chunk.hex(), requester));
+      grants.remove(inFlight, chunk.hex());
       return Answer.WAIT;
     }
     if (r.crossesZone() && claim(zoneSlots, taken, requester.nodeId()) == null) {
       grants.remove(rackSlot, requester.nodeId());
-      grants.remove(inFlight, inFlightMark(chunk.hex(), requester));
+      grants.remove(inFlight, chunk.hex());
       return Answer.WAIT;
     }
     load.add(r.sources().get(0), now);
@@ -209,9 +208,8 @@ public final class SharedTopology implements FleetTopology {
   }
 
   /**
-   * A slot of the rack's crossing cap for {@code chunk} (the one it already has, else a free one
-   * if the requester holds no other: one crossing per node, see {@link RackCrossings}); "" when
-   * there is no cap, null when the cap is reached or the requester is crossing another chunk.
+   * A slot of the rack's crossing cap for {@code chunk} (the one it already has, else a free
+   * one); "" when there is no cap, null when the cap is reached.
    */
   private String startCrossing(NodeLocation requester, String chunk) {
     String rackKey = requester.rackKey();
@@ -221,25 +219,13 @@ public final class SharedTopology implements FleetTopology {
     }
     List<String> slots = slots("inflight:" + rackKey, cap);
     Map<String, String> held = grants.getAll(new HashSet<>(slots));
-    boolean crossingAnother = false;
     for (Map.Entry<String, String> e : held.entrySet()) {
-      if (chunkOf(e.getValue()).equals(chunk)) {
+      if (e.getValue().equals(chunk)) {
         grants.setTtl(e.getKey(), grantLeaseMs, TimeUnit.MILLISECONDS);
         return e.getKey();
       }
-      crossingAnother |= e.getValue().endsWith(" " + requester.nodeId());
     }
-    return crossingAnother ? null : claim(slots, held.keySet(), inFlightMark(chunk, requester));
-  }
-
-  /** The value of a cap slot: the chunk (hex) crossing and the node fetching it. */
-  private static String inFlightMark(String chunk, NodeLocation fetcher) {
-    return chunk + " " + fetcher.nodeId();
-  }
-
-  private static String chunkOf(String inFlightMark) {
-    int space = inFlightMark.indexOf(' ');
-    return space < 0 ? inFlightMark : inFlightMark.substring(0, space);
+    return claim(slots, held.keySet(), chunk);
   }
 
   /**
@@ -302,20 +288,20 @@ public final class SharedTopology implements FleetTopology {
     }
     Set<String> hexes = new HashSet<>();
     chunks.forEach(d -> hexes.add(d.hex()));
-    inFlightSlots(rackKey, hexes).forEach((slot, mark) -> grants.remove(slot, mark));
+    inFlightSlots(rackKey, hexes).forEach((slot, chunk) -> grants.remove(slot, chunk));
   }
 
   /**
-   * The rack's cap slots now held by one of {@code chunks} (hex), slot to its value: slots below the
+   * The rack's cap slots now held by one of {@code chunks} (hex), slot to chunk: slots below the
    * largest cap the rack can have now (a cap that shrank leaves its upper slots to their lease).
    */
   private Map<String, String> inFlightSlots(String rackKey, Set<String> chunks) {
     int scan = Math.max(1, CrossingCap.forRack(maxRackCrossings,
         rackMembers().getOrDefault(rackKey, Set.of()).size()));
     Map<String, String> held = new HashMap<>();
-    grants.getAll(new HashSet<>(slots("inflight:" + rackKey, scan))).forEach((slot, mark) -> {
-      if (chunks.contains(chunkOf(mark))) {
-        held.put(slot, mark);
+    grants.getAll(new HashSet<>(slots("inflight:" + rackKey, scan))).forEach((slot, chunk) -> {
+      if (chunks.contains(chunk)) {
+        held.put(slot, chunk);
       }
     });
     return held;

@@ -140,15 +140,14 @@ public final class TopologyTable implements FleetTopology {
     SourceRanker.Ranking r = ranker.rank(requester, candidates,
         liveGrants(rackKey, now, requester.nodeId()), liveGrants(zoneKey, now, requester.nodeId()),
         originUrl);
-    if (r.waitForRackCopy() || !scope.allows(r.crossesRack(), r.crossesZone())
+    if (r.waitForRackCopy() || !scope.allows(r.crossesRack())
         || r.crossesRack()
-            && !crossings.mayStart(requester.rackKey(), liveInRack(requester, now),
-                requester.nodeId(), chunk, now)) {
+            && !crossings.mayStart(requester.rackKey(), liveInRack(requester, now), now)) {
       return Answer.WAIT;
     }
     if (r.crossesRack()) {
       grant(rackKey, requester.nodeId(), now);
-      crossings.started(requester.rackKey(), chunk, requester.nodeId(), now);
+      crossings.started(requester.rackKey(), chunk, now);
     }
     if (r.crossesZone()) {
       grant(zoneKey, requester.nodeId(), now);

@@ -8,8 +8,7 @@ import java.util.Arrays;
  * {@code distributor/.../routing/RackCrossings} and {@code TopologyTable.capped}: a crossing
  * starts with its grant and ends when a host of the rack holds the chunk (the simulator announces
  * a chunk the moment it lands), or after {@code leaseS}; a rack may start another crossing while
- * fewer than {@code max} are live, each host one at a time (the fetcher of a live crossing may
- * start another only when its own has ended). The cap holds only in a rack with another host (all simulated
+ * fewer than {@code max} are live. The cap holds only in a rack with another host (all simulated
  * hosts are live from t = 0); {@code max} = 0: no cap. Failures (which also end a crossing) are
  * not simulated. Not thread-safe; confined to one simulation.
  */
@@ -19,8 +18,6 @@ final class CrossingCap {
   /** Per rack, the chunks crossing into it ({@code -1}: free slot) and when each started. */
   private final int[][] chunk;
   private final double[][] startedAt;
-  /** Per rack and slot, the host fetching that crossing. */
-  private final int[][] fetcher;
   private final boolean[] capped;
 
   CrossingCap(Fabric fabric, int max, double leaseS) {
@@ -32,7 +29,6 @@ final class CrossingCap {
     int racks = fabric.racks();
     this.chunk = new int[racks][];
     this.startedAt = new double[racks][];
-    this.fetcher = new int[racks][];
     this.capped = new boolean[racks];
     int[] size = new int[racks];
     for (int h = 0; h < fabric.hosts(); h++) {
@@ -44,16 +40,12 @@ final class CrossingCap {
         chunk[r] = new int[max];
         Arrays.fill(chunk[r], -1);
         startedAt[r] = new double[max];
-        fetcher[r] = new int[max];
       }
     }
   }
 
-  /**
-   * True when {@code host} may start another crossing into {@code rack} at {@code now}: under the
-   * cap, and no live crossing of its own; drops expired ones.
-   */
-  boolean mayStart(int rack, int host, double now) {
+  /** True when {@code rack} may start another crossing at {@code now}; drops expired ones. */
+  boolean mayStart(int rack, double now) {
     if (!capped[rack]) {
       return true;
     }
@@ -63,17 +55,14 @@ final class CrossingCap {
         chunk[rack][i] = -1;
       }
       if (chunk[rack][i] >= 0) {
-        if (fetcher[rack][i] == host) {
-          return false;
-        }
         live++;
       }
     }
     return live < max;
   }
 
-  /** {@code host} was granted a crossing of {@code c} into {@code rack} at {@code now} (after mayStart). */
-  void started(int rack, int c, int host, double now) {
+  /** A crossing of {@code c} into {@code rack} was granted at {@code now} (after mayStart). */
+  void started(int rack, int c, double now) {
     if (!capped[rack]) {
       return;
     }
@@ -92,7 +81,6 @@ final class CrossingCap {
     }
     chunk[rack][slot] = c;
     startedAt[rack][slot] = now;
-    fetcher[rack][slot] = host;
   }
 
   /** A host of {@code rack} now holds {@code c}: its crossing, if any, has ended. */

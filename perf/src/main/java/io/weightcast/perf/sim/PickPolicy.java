@@ -6,20 +6,16 @@ import io.weightcast.perf.sim.RankedPolicy.Scope;
  * "ours-pick": the distributor's pick, re-implemented for the simulator (perf does not depend on
  * the distributor module). Mirrors {@code FleetTopology.pick} over {@code TopologyTable}: of the
  * requester's candidates (its missing chunks, in its order), at most {@code want} are picked:
- * (1) in order, chunks that may enter its zone now from the origin ({@link Scope#ENTERING_ZONE});
- * (2) in order, chunks that may cross into its rack from a zone-mate ({@link Scope#CROSSING});
- * both within the per-chunk rack and zone budgets and the rack's {@link CrossingCap} (one
- * crossing per host at a time), granted; (3) then, in order, chunks a host of its rack holds
- * ({@link Scope#IN_RACK}), nothing granted. Each answer comes from {@link RankedPolicy}, i.e. the
- * real {@code SourceRanker}; the requester takes the first source. Candidates not picked get
- * nothing.
+ * (1) in order, chunks that may cross into its rack now ({@link Scope#CROSSING}: per-chunk rack
+ * and zone budgets, then the rack's {@link CrossingCap}), granted; (2) then, in order, chunks a
+ * host of its rack holds ({@link Scope#IN_RACK}), nothing granted. Each answer comes from
+ * {@link RankedPolicy}, i.e. the real {@code SourceRanker}; the requester takes the first source.
+ * Candidates not picked get nothing.
  *
- * <p>Short cut that keeps the answer identical: once the host may start no crossing (the rack's
- * cap is full, or it has one in flight), every remaining crossing answer is WAIT, so passes (1)
- * and (2) stop there. Confined to one simulation.
+ * <p>Short cut that keeps the answer identical: once the rack's cap is full, every remaining
+ * CROSSING answer is WAIT, so pass (1) stops there. Confined to one simulation.
  */
 final class PickPolicy {
-  private static final Scope[] CROSSINGS = {Scope.ENTERING_ZONE, Scope.CROSSING};
   private final Fabric fabric;
   private final RankedPolicy ranked;
   private final CrossingCap cap;
@@ -40,15 +36,11 @@ final class PickPolicy {
       int[] sourceOf) {
     int rack = fabric.rackOf(host);
     int got = 0;
-    for (Scope scope : CROSSINGS) {
-      for (int i = 0; i < n && got < want && cap.mayStart(rack, host, now); i++) {
-        if (!picked(pickedAt, got, i)) {
-          int s = ranked.choose(host, candidates[i], now, scope);
-          if (s >= Fabric.ORIGIN) {
-            pickedAt[got] = i;
-            sourceOf[got++] = s;
-          }
-        }
+    for (int i = 0; i < n && got < want && cap.mayStart(rack, now); i++) {
+      int s = ranked.choose(host, candidates[i], now, Scope.CROSSING);
+      if (s >= Fabric.ORIGIN) {
+        pickedAt[got] = i;
+        sourceOf[got++] = s;
       }
     }
     int crossings = got;

@@ -27,9 +27,7 @@ import java.util.SplittableRandom;
  * answer is not one the scope allows, or when it crosses into the rack and the rack's cap is
  * full; nothing is granted on a WAIT. Short cuts that keep the answer identical: with no holder
  * in the rack every non-WAIT answer crosses, so IN_RACK scope and a full cap answer WAIT without
- * ranking; with a holder in the rack the answer is tier 0, so CROSSING and ENTERING_ZONE scopes
- * answer WAIT; with a holder in the zone the answer does not enter the zone, so ENTERING_ZONE
- * answers WAIT.
+ * ranking; with a holder in the rack the answer is tier 0, so CROSSING scope answers WAIT.
  * Confined to one simulation.
  */
 final class RankedPolicy implements SourcePolicy {
@@ -39,20 +37,13 @@ final class RankedPolicy implements SourcePolicy {
   enum Scope {
     /** Any answer (the per-chunk request of "ours"). */
     ANY,
-    /** Only a crossing that also enters the requester's zone (granted). */
-    ENTERING_ZONE,
     /** Only a crossing into the requester's rack (granted). */
     CROSSING,
     /** Only a holder inside the requester's rack (nothing granted). */
     IN_RACK;
 
-    boolean allows(boolean crossesRack, boolean crossesZone) {
-      return switch (this) {
-        case ANY -> true;
-        case ENTERING_ZONE -> crossesZone;
-        case CROSSING -> crossesRack;
-        case IN_RACK -> !crossesRack;
-      };
+    boolean allows(boolean crossesRack) {
+      return this == ANY || (this == CROSSING) == crossesRack;
     }
   }
 
@@ -115,9 +106,8 @@ final class RankedPolicy implements SourcePolicy {
     List<SourceRanker.Holder> candidates;
     HolderIndex.Hosts inRack = holders.inRack(chunk, rack);
     HolderIndex.Hosts inZone = holders.inZone(chunk, zone);
-    if (inRack.size() > 0 ? scope == Scope.CROSSING || scope == Scope.ENTERING_ZONE
-        : scope == Scope.IN_RACK || cap != null && !cap.mayStart(rack, host, now)
-            || scope == Scope.ENTERING_ZONE && inZone.size() > 0) {
+    if (inRack.size() > 0 ? scope == Scope.CROSSING
+        : scope == Scope.IN_RACK || cap != null && !cap.mayStart(rack, now)) {
       return WAIT_RACK;
     }
     if (inRack.size() > 0) {
@@ -135,13 +125,13 @@ final class RankedPolicy implements SourcePolicy {
     if (r.waitForRackCopy()) {
       return liveRack >= rackBudget ? WAIT_RACK : WAIT_ZONE;
     }
-    if (!scope.allows(r.crossesRack(), r.crossesZone())) {
+    if (!scope.allows(r.crossesRack())) {
       return WAIT_RACK;
     }
     if (r.crossesRack()) {
       rackGrants.add(rackKey, now);
       if (cap != null) {
-        cap.started(rack, chunk, host, now);
+        cap.started(rack, chunk, now);
       }
     }
     if (r.crossesZone()) {

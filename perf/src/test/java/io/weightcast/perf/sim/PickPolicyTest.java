@@ -34,7 +34,7 @@ class PickPolicyTest {
   }
 
   @Test
-  void aPickTakesOneCrossingPerHostThenCopiesAlreadyInTheRack() {
+  void aPickTakesCrossingsUpToTheCapThenCopiesAlreadyInTheRack() {
     // Hosts 0 and 1 share rack 0; host 1 holds chunks 3 and 4 (x1, x2); 0, 1, 2 are nowhere yet.
     SimConfig c = fleet(4, 2, 5, 2);
     Fabric fabric = new Fabric(c);
@@ -44,41 +44,20 @@ class PickPolicyTest {
     PickPolicy p = new PickPolicy(c, fabric, holders);
 
     Picked first = pick(p, 0, 4, 0, 3, 1, 2, 4);
-    assertArrayEquals(new int[] {0, 3, 4}, first.chunks(),
-        "one crossing (one per host at a time), then what a rack-mate holds, in its order");
-    assertArrayEquals(new int[] {ORIGIN, 1, 1}, first.sources());
-    assertEquals(1, p.crossings(0, 0.0));
-
-    assertEquals(0, pick(p, 0, 1, 2).chunks().length, "host 0 is crossing chunk 0");
-    Picked second = pick(p, 1, 2, 0, 1, 2);
-    assertArrayEquals(new int[] {1}, second.chunks(),
-        "0 is crossing into the rack: host 1 waits for it and takes the cap's second place");
-    assertArrayEquals(new int[] {ORIGIN}, second.sources());
+    assertArrayEquals(new int[] {0, 1, 3, 4}, first.chunks(),
+        "two crossings (the cap), then what a rack-mate holds, each in the requester's order");
+    assertArrayEquals(new int[] {ORIGIN, ORIGIN, 1, 1}, first.sources());
     assertEquals(2, p.crossings(0, 0.0));
+
+    assertEquals(0, pick(p, 0, 1, 2).chunks().length, "the cap is spent");
+    assertEquals(0, pick(p, 1, 2, 0, 1).chunks().length,
+        "0 and 1 are crossing into the rack: host 1 waits for them, nothing is granted");
 
     holders.add(0, 0);
     p.landed(0, 0);
-    Picked after = pick(p, 0, 1, 2);
-    assertArrayEquals(new int[] {2}, after.chunks(), "0 landed: a slot, and host 0, for 2");
-    assertArrayEquals(new int[] {ORIGIN}, after.sources());
-    Picked inRack = pick(p, 1, 1, 0);
-    assertArrayEquals(new int[] {0}, inRack.sources(), "0 from host 0, inside the rack");
-  }
-
-  @Test
-  void aPickTakesChunksEnteringTheZoneBeforeThoseAZoneMateHolds() {
-    // Racks 0 (hosts 0, 1) and 1 (hosts 2, 3) in one zone; host 2 holds chunk 0.
-    SimConfig c = fleet(4, 2, 5, 2);
-    Fabric fabric = new Fabric(c);
-    HolderIndex holders = new HolderIndex(fabric, c.chunks());
-    holders.add(2, 0);
-    PickPolicy p = new PickPolicy(c, fabric, holders);
-    Picked fresh = pick(p, 0, 1, 0, 1);
-    assertArrayEquals(new int[] {1}, fresh.chunks(), "1 enters the zone first, though 0 is first");
-    assertArrayEquals(new int[] {ORIGIN}, fresh.sources());
-    Picked fromZone = pick(p, 1, 1, 1, 0);
-    assertArrayEquals(new int[] {0}, fromZone.chunks(), "1 is entering through host 0");
-    assertArrayEquals(new int[] {2}, fromZone.sources(), "0 crosses from the zone-mate");
+    Picked after = pick(p, 1, 2, 0, 2);
+    assertArrayEquals(new int[] {2, 0}, after.chunks(), "0 landed: a slot for 2, 0 from host 0");
+    assertArrayEquals(new int[] {ORIGIN, 0}, after.sources());
   }
 
   @Test
