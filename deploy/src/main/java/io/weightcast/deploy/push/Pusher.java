@@ -113,10 +113,19 @@ public final class Pusher {
   /** {@link #push(Vertx, Options, Listener)} presenting {@code security} (TLS, token). */
   public static Future<Result> push(Vertx vertx, Options o, Listener listener,
       io.weightcast.protocol.security.ClientSecurity security) {
+    // The directory is scanned (and refused) before anything remote: a bad input must fail with
+    // its own error, not with an unreachable registry's.
+    return vertx.executeBlocking(() -> ModelDirectory.scan(o.dir()))
+        .compose(files -> pushScanned(vertx, o, files, listener, security));
+  }
+
+  private static Future<Result> pushScanned(Vertx vertx, Options o,
+      List<ModelDirectory.LocalFile> files, Listener listener,
+      io.weightcast.protocol.security.ClientSecurity security) {
     RegistryConnection registry = RegistryConnection.create(vertx, o.registry(), security);
-    return chunkSize(vertx, o, registry)
+    return chunkSize(o, files, registry)
         .compose(size -> vertx.<Hashed>executeBlocking(
-            () -> hash(o, new Chunker(size, o.chunking()), listener)))
+            () -> hash(o, files, new Chunker(size, o.chunking()), listener)))
         .compose(hashed -> {
           Manifest manifest = hashed.manifest();
           ChunkApiClient chunks = ChunkApiClient.create(vertx, o.distributor(), o.streams(),
@@ -135,16 +144,16 @@ public final class Pusher {
 
   /**
    * The chunk size asked for, or for {@link ChunkSizing#AUTO} the model's newest version's (asked
-   * of the registry), else one sized from the directory ({@link ChunkSizing}).
+   * of the registry), else one sized from the scanned {@code files} ({@link ChunkSizing}).
    */
-  private static Future<Long> chunkSize(Vertx vertx, Options o, RegistryConnection registry) {
+  private static Future<Long> chunkSize(Options o, List<ModelDirectory.LocalFile> files,
+      RegistryConnection registry) {
     if (o.chunkSize() != ChunkSizing.AUTO) {
       return Future.succeededFuture(o.chunkSize());
     }
-    return registry.listVersions(o.model()).compose(versions -> versions.isEmpty()
-        ? vertx.executeBlocking(() -> ChunkSizing.forModel(ModelDirectory.scan(o.dir()).stream()
-            .mapToLong(ModelDirectory.LocalFile::size).sum()))
-        : Future.succeededFuture(versions.get(versions.size() - 1).manifest().chunkSize()));
+    return registry.listVersions(o.model()).map(versions -> versions.isEmpty()
+        ? ChunkSizing.forModel(files.stream().mapToLong(ModelDirectory.LocalFile::size).sum())
+        : versions.get(versions.size() - 1).manifest().chunkSize());
   }
 
   private static Optional<ManifestSignature> signature(Options o, Manifest manifest) {
@@ -173,8 +182,8 @@ public final class Pusher {
   private record Hashed(Manifest manifest, Map<String, Path> localPaths,
       Map<String, SafetensorsLayout.Tensors> layouts, List<String> warnings) {}
 
-  private static Hashed hash(Options o, Chunker chunker, Listener listener) {
-    List<ModelDirectory.LocalFile> files = ModelDirectory.scan(o.dir());
+  private static Hashed hash(Options o, List<ModelDirectory.LocalFile> files, Chunker chunker,
+      Listener listener) {
     long total = files.stream().mapToLong(ModelDirectory.LocalFile::size).sum();
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
