@@ -45,6 +45,7 @@ model_dir "$BYTES"
 start_origin "$HOST_IP"
 wc_drop_caches
 push_model "$MODEL_DIR" bench v1
+BENCH_CHUNK=$PUSH_CHUNK
 RATIO=$(compression_ratio "$MB")
 log "pushed in ${PUSH_S}s; stored compression ratio (raw/stored) $RATIO"
 nginx_start "$MODEL_DIR" "$HOST_IP"
@@ -74,7 +75,8 @@ run_weightcast() {  # RATE REP
 run_weightcast_warm() {  # RATE REP
   local rate=$1 rep=$2 data="$WC_RUN/agent-warm-$1-$2" m="steady-$1-$2"
   rm -rf "$data"
-  push_model "$WARM_DIR" "$m" v1
+  # shellcheck disable=SC2046   # in the bench push's chunk size, so v2 reuses its chunks
+  push_model "$WARM_DIR" "$m" v1 $(chunk_opts "$BENCH_CHUNK")
   WC_AGENT_MODELS=$m start_agent "$NS" "$data" "node-warm-$rate-$rep" "$NS_IP"
   wait_current "$data" "$m" v1 "$AGENT_PID" 900
   wait_idle "$AGENT_PID"
@@ -82,6 +84,7 @@ run_weightcast_warm() {  # RATE REP
   local c0 tc t1 cpu wall
   c0=$(cpu_of "$AGENT_PID"); thread_snap "$AGENT_PID" "$WC_RUN/threads.base"
   push_model "$MODEL_DIR" "$m" v2   # chunks already stored: publishes only
+  expect_chunk "$BENCH_CHUNK"
   tc=$(committed_at "$m" v2)
   wait_current "$data" "$m" v2 "$AGENT_PID" 900
   t1=$(now)

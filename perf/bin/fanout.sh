@@ -120,8 +120,9 @@ fresh_origin() {
   fi
   start_origin "$CORE_IP"
   push_model "$MODEL_DIR" seed v1
+  SEED_CHUNK=$PUSH_CHUNK
   RATIO=$(compression_ratio "$MB")
-  log "seed push (uploads the chunks) ${PUSH_S}s; compression raw/stored $RATIO"
+  log "seed push (uploads the chunks) ${PUSH_S}s in chunks of $SEED_CHUNK; compression raw/stored $RATIO"
   for i in $(seq "$MAXN"); do   # every namespace reaches the origin through its rack uplink
     ip netns exec "wc-topo-$$-$i" curl -sf -o /dev/null --max-time 5 "http://$REG/health" \
       || die "namespace $i cannot reach the registry at $REG"
@@ -153,7 +154,8 @@ run_weightcast() {  # N
   done
   wait_idle "${pids[@]}"   # start-up JIT and GC done
   if [ -n "$WARMUP" ]; then
-    push_model "$WARM_DIR" "$m" v0
+    # shellcheck disable=SC2046   # in the seed's chunk size, so the timed push reuses its chunks
+    push_model "$WARM_DIR" "$m" v0 $(chunk_opts "$SEED_CHUNK")
     for i in $(seq "$n"); do wait_current "${datas[i-1]}" "$m" v0 "${pids[i-1]}" 900; done
     wait_idle "${pids[@]}"
     log "N=$n warm-up: every agent activated $m/v0 ($WARMUP of other bytes) in $(elapsed "$(committed_at "$m" v0)" "$(now)")s"
@@ -163,6 +165,7 @@ run_weightcast() {  # N
   for i in $(seq "$n"); do cpu=$(calc "%.2f" "$cpu-$(cpu_of "${pids[i-1]}")"); done
   local b0; b0=$(downlink_bytes "$n")
   push_model "$MODEL_DIR" "$m" "$v"; local ps=$PUSH_S   # same bytes: uploads nothing, publishes
+  expect_chunk "$SEED_CHUNK"
   local tc; tc=$(committed_at "$m" "$v")
   for i in $(seq "$n"); do wait_current "${datas[i-1]}" "$m" "$v" "${pids[i-1]}" 900; done
   local t1; t1=$(now)
@@ -219,11 +222,11 @@ echo
 echo "=== fan-out over racks: $GIB GiB model (${#FILES[@]} files), compression raw/stored $RATIO; agent links tbf $LINK, rack uplinks tbf $UPLINK, $RACK_SIZE agents per rack, $ZONE_RACKS racks per zone; distributor options: ${WC_DIST_OPTS:-none}; warm-up version before the timed one: ${WARMUP:-none (fresh agent JVMs)}; agent JVM options: $AGENT_OPTS; caches dropped: $WC_DROP"
 machine_facts
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-awk -v mb="$MB" -v l="$LINK_BPS" -v u="$UPLINK_BPS" -v ratio="$RATIO" -v rs="$RACK_SIZE" '
+awk -v mb="$MB" -v l="$LINK_BPS" -v u="$UPLINK_BPS" -v ratio="$RATIO" -v rs="$RACK_SIZE" -v nc="$(nproc)" '
   BEGIN { bn = (u < l ? u : l); lbraw = mb*8/bn; lb = lbraw/ratio
     printf "lower bound LB = (model / compression) / min(uplink, link) = %.0f B / %.3f / %.0f bit/s = %.2fs (raw bytes: %.2fs)\n", mb, ratio, bn, lb, lbraw
-    printf "%4s %5s %8s %8s %8s %9s %10s %13s %12s %8s %8s %9s %9s\n", "N", "racks", "wc_s", "star_s", "wc/LB", "star/wc", "star/LBst", "agent_cpu/GiB", "dist_cpu/GiB", "rss_MiB", "retries", "wc_rackin", "st_rackin" }
+    printf "%4s %5s %8s %8s %8s %9s %10s %13s %12s %8s %8s %9s %9s %9s\n", "N", "racks", "wc_s", "star_s", "wc/LB", "star/wc", "star/LBst", "agent_cpu/GiB", "dist_cpu/GiB", "rss_MiB", "retries", "wc_rackin", "st_rackin", "cpu_busy" }
   { racks = int(($1 + rs - 1) / rs); r = ($1 < rs ? $1 : rs); lbstar = r*mb*8/u
-    printf "%4d %5d %8.2f %8.2f %8.2f %9.2f %10.2f %13.2f %12.2f %8d %8d %9.2f %9.2f\n", $1, racks, $2, $3, $2/lb, $3/$2, $3/lbstar, $4/$1/(mb/1024^3), $5/$1/(mb/1024^3), $6, $7, $8, $9 }' "$RESULTS"
-echo "(wc_s: registry commit -> last agent current; star_s: N parallel curls from nginx on the core + sync; LBst = R x model / uplink, R agents per rack; cpu per GiB delivered to one node; rss: largest agent peak RSS; retries: chunk fetches retried, summed over agents; *_rackin: bytes through the busiest rack downlink / model size (weightcast bytes are compressed))"
+    printf "%4d %5d %8.2f %8.2f %8.2f %9.2f %10.2f %13.2f %12.2f %8d %8d %9.2f %9.2f %9.2f\n", $1, racks, $2, $3, $2/lb, $3/$2, $3/lbstar, $4/$1/(mb/1024^3), $5/$1/(mb/1024^3), $6, $7, $8, $9, ($4+$5)/$2/nc }' "$RESULTS"
+echo "(wc_s: registry commit -> last agent current; star_s: N parallel curls from nginx on the core + sync; LBst = R x model / uplink, R agents per rack; cpu per GiB delivered to one node; rss: largest agent peak RSS; retries: chunk fetches retried, summed over agents; *_rackin: bytes through the busiest rack downlink / model size (weightcast bytes are compressed); cpu_busy: (agents + distributor CPU) / wc_s / cores, near 1 the machine and not the network bounds wc_s)"
 echo "distributor's busiest threads (whole life: seed push + the last N):"; thread_cpu "$DIST_PID" 6

@@ -271,19 +271,33 @@ start_origin() {
   log "origin up: registry $REG (pid $REG_PID), distributor $DIST_URL (pid $DIST_PID)"
 }
 
-# push_model DIR MODEL VERSION: sets PUSH_S (seconds the push command took). WC_PUSH_OPTS: extra
-# push options (e.g. "--chunk-size 2MiB").
+# push_model DIR MODEL VERSION [OPTION...]: sets PUSH_S (seconds the push command took) and
+# PUSH_CHUNK (the chunk size it published, e.g. "2.0 MiB"). WC_PUSH_OPTS: push options for every
+# push (e.g. "--chunk-size 2MiB"); OPTIONs for this one.
 push_model() {
-  local t0 t1
+  local t0 t1 log="$WC_RUN/push-$2-$3.log"
   t0=$(now)
   wc_fg java -jar "$WC_JAR" push "$1" --model "$2" --version "$3" --registry "$REG" \
-    --distributor "$DIST_URL" ${WC_PUSH_OPTS:-} >"$WC_RUN/push-$3.log" 2>&1 \
-    || { tail -20 "$WC_RUN/push-$3.log" >&2; die "push failed"; }
+    --distributor "$DIST_URL" ${WC_PUSH_OPTS:-} "${@:4}" >"$log" 2>&1 \
+    || { tail -20 "$log" >&2; die "push failed"; }
   t1=$(now)
   PUSH_S=$(elapsed "$t0" "$t1")
+  PUSH_CHUNK=$(sed -n 's/.* in chunks of \([0-9.]* [KMGT]*i*B\).*/\1/p' "$log")
 }
 
 # compression_ratio MODEL_BYTES: raw bytes / bytes stored by the distributor (chunks/ only).
+# chunk_opts SIZE: the push options that cut in chunks of SIZE (a PUSH_CHUNK, "2.0 MiB"), none
+# when WC_PUSH_OPTS names a chunk size. A warm-up version pushed with them makes the timed push
+# (--chunk-size auto keeps the newest version's size) cut the model as its first push did.
+chunk_opts() {
+  [[ "${WC_PUSH_OPTS:-}" == *--chunk-size* ]] || echo "--chunk-size ${1// /}"
+}
+
+# expect_chunk SIZE: dies unless the last push_model cut chunks of SIZE (a publish-only push).
+expect_chunk() {
+  [ "$PUSH_CHUNK" = "$1" ] || die "the push cut chunks of $PUSH_CHUNK, not $1: it was not a publish only"
+}
+
 compression_ratio() {
   local stored
   stored=$(find "$WC_RUN/dist/chunks" -type f -printf '%s\n' | awk '{s+=$1} END{printf "%.0f", s}')

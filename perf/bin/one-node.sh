@@ -35,6 +35,7 @@ model_dir "$BYTES"
 start_origin 127.0.0.1
 wc_drop_caches
 push_model "$MODEL_DIR" bench v1
+BENCH_CHUNK=$PUSH_CHUNK
 RATIO=$(compression_ratio "$MB")
 log "pushed in ${PUSH_S}s; stored compression ratio (raw/stored) $RATIO"
 nginx_start "$MODEL_DIR" 127.0.0.1
@@ -69,7 +70,8 @@ run_weightcast_warm() {  # LABEL REP JAVA_OPTS...
   local label=$1 rep=$2; shift 2
   local data="$WC_RUN/agent-$label-$rep" m="steady-$rep"
   rm -rf "$data" "$OUT"
-  push_model "$WARM_DIR" "$m" v1
+  # shellcheck disable=SC2046   # in the bench push's chunk size, so v2 reuses its chunks
+  push_model "$WARM_DIR" "$m" v1 $(chunk_opts "$BENCH_CHUNK")
   # shellcheck disable=SC2086
   WC_AGENT_MODELS=$m start_agent - "$data" "node-$label-$rep" 127.0.0.1 ${WC_AGENT_JAVA_OPTS:-} "$@" \
     -Xlog:gc:file="$data.gc.log"
@@ -79,6 +81,7 @@ run_weightcast_warm() {  # LABEL REP JAVA_OPTS...
   local d0 c0 tc t1 cpu rss d1 heap wall
   d0=$(cpu_of "$DIST_PID"); c0=$(cpu_of "$AGENT_PID"); thread_snap "$AGENT_PID" "$WC_RUN/threads.base"
   push_model "$MODEL_DIR" "$m" v2   # chunks already stored: publishes only
+  expect_chunk "$BENCH_CHUNK"
   tc=$(committed_at "$m" v2)
   wait_current "$data" "$m" v2 "$AGENT_PID" 600
   t1=$(now)

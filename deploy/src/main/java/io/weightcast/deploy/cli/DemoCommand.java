@@ -25,7 +25,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--dir", defaultValue = "./wc-demo", description = "Working directory, recreated on each run (default ${DEFAULT-VALUE}).")
   Path dir;
 
-  @Option(names = "--chunk-size", defaultValue = "8MiB", description = "Chunk size (default ${DEFAULT-VALUE}).")
+  @Option(names = "--chunk-size", defaultValue = "auto", description = "Chunk size, or auto as in push: the largest power of two <= model size / 64 within [1 MiB, 8 MiB] (default ${DEFAULT-VALUE}).")
   String chunkSize;
 
   @Option(names = "--timeout", defaultValue = "600", description = "Seconds to wait for the rollout (default ${DEFAULT-VALUE}).")
@@ -38,7 +38,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     return CliSupport.exitCode(() -> {
       DemoRun.Options options = new DemoRun.Options(agents, Sizes.parse(size), dir,
-          Sizes.parse(chunkSize), timeoutSeconds * 1000);
+          io.weightcast.deploy.push.ChunkSizing.parse(chunkSize), timeoutSeconds * 1000);
       for (String sub : new String[] {"registry", "dist", "agents"}) {
         DemoRun.deleteTree(dir.resolve(sub));
       }

@@ -54,7 +54,7 @@ public final class PushCommand implements Callable<Integer> {
   public Integer call() {
     return CliSupport.exitCode(() -> {
       Pusher.Options options = new Pusher.Options(dir, model, version,
-          "auto".equalsIgnoreCase(chunkSize) ? ChunkSizing.AUTO : Sizes.parse(chunkSize),
+          ChunkSizing.parse(chunkSize),
           streams, registry, distributor,
           fixedChunks ? Chunker.Mode.FIXED : Chunker.Mode.TENSORS,
           signingKey == null ? null : ManifestSigner.fromFile(signingKey));

@@ -73,9 +73,10 @@ public final class DemoRun {
     Pusher.Result pushed = CliSupport.runOnContext(vertx, v -> Pusher.push(v,
         new Pusher.Options(modelDir, MODEL, VERSION, options.chunkSize(), 16,
             cluster.registryEndpoint(), cluster.distributorUrl()), Pusher.Listener.QUIET));
-    out.printf("pushed %s in %.2f s: %d files, %d chunks, manifest %s%n",
+    out.printf("pushed %s in %.2f s: %d files, %d chunks of %s, manifest %s%n",
         pushed.version().manifest().id(), (System.nanoTime() - start) / 1e9,
         pushed.version().manifest().files().size(), pushed.distinctChunks(),
+        io.weightcast.protocol.wire.Sizes.format(pushed.version().manifest().chunkSize()),
         pushed.version().manifestDigest().shortHex());
     JsonObject rollout = follow(vertx, cluster.registryEndpoint());
     double seconds = (System.nanoTime() - start) / 1e9;

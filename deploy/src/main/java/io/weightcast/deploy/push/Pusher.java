@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongConsumer;
@@ -143,17 +144,19 @@ public final class Pusher {
   }
 
   /**
-   * The chunk size asked for, or for {@link ChunkSizing#AUTO} the model's newest version's (asked
-   * of the registry), else one sized from the scanned {@code files} ({@link ChunkSizing}).
+   * The chunk size asked for, or for {@link ChunkSizing#AUTO} the one {@link
+   * ChunkSizing#forVersion} gives the scanned {@code files} and the model's newest version (asked
+   * of the registry).
    */
   private static Future<Long> chunkSize(Options o, List<ModelDirectory.LocalFile> files,
       RegistryConnection registry) {
     if (o.chunkSize() != ChunkSizing.AUTO) {
       return Future.succeededFuture(o.chunkSize());
     }
-    return registry.listVersions(o.model()).map(versions -> versions.isEmpty()
-        ? ChunkSizing.forModel(files.stream().mapToLong(ModelDirectory.LocalFile::size).sum())
-        : versions.get(versions.size() - 1).manifest().chunkSize());
+    long bytes = files.stream().mapToLong(ModelDirectory.LocalFile::size).sum();
+    return registry.listVersions(o.model()).map(versions -> ChunkSizing.forVersion(bytes,
+        versions.isEmpty() ? OptionalLong.empty()
+            : OptionalLong.of(versions.get(versions.size() - 1).manifest().chunkSize())));
   }
 
   private static Optional<ManifestSignature> signature(Options o, Manifest manifest) {

@@ -8,6 +8,7 @@ import io.weightcast.deploy.cli.CliSupport;
 import io.weightcast.deploy.demo.DemoCluster;
 import io.weightcast.protocol.synthetic.SyntheticModel;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,28 @@ class ChunkSizingTest {
     assertEquals(8 * MIB, ChunkSizing.forModel(512 * MIB));
     assertEquals(8 * MIB, ChunkSizing.forModel(70L << 30), "a 70 GiB model: 8 MiB, not 1 GiB");
     assertThrows(IllegalArgumentException.class, () -> ChunkSizing.forModel(-1));
+  }
+
+  @Test
+  void aLaterVersionKeepsTheNewestSizeOnlyWithinAFactorOfFourOfTheRule() {
+    assertEquals(2 * MIB, ChunkSizing.forVersion(128 * MIB, OptionalLong.empty()), "first");
+    assertEquals(MIB, ChunkSizing.forVersion(128 * MIB, OptionalLong.of(MIB)), "rule 2, kept 1");
+    assertEquals(4 * MIB, ChunkSizing.forVersion(24 * MIB, OptionalLong.of(4 * MIB)),
+        "rule 1, kept 4: a factor of 4 is kept");
+    assertEquals(MIB, ChunkSizing.forVersion(24 * MIB, OptionalLong.of(8 * MIB)),
+        "rule 1, newest 8: too far, the rule's");
+    assertEquals(8 * MIB, ChunkSizing.forVersion(70L << 30, OptionalLong.of(MIB)),
+        "a 32 MiB first version does not cut a 70 GiB one in 1 MiB chunks");
+    assertEquals(16 * MIB, ChunkSizing.forVersion(70L << 30, OptionalLong.of(16 * MIB)),
+        "a size once given by hand is kept while within the factor");
+  }
+
+  @Test
+  void parseTakesAutoInAnyCaseOrASize() {
+    assertEquals(ChunkSizing.AUTO, ChunkSizing.parse("auto"));
+    assertEquals(ChunkSizing.AUTO, ChunkSizing.parse(" AUTO "));
+    assertEquals(4 * MIB, ChunkSizing.parse("4MiB"));
+    assertThrows(IllegalArgumentException.class, () -> ChunkSizing.parse("automatic"));
   }
 
   @Test
