@@ -27,6 +27,7 @@
 # Usage: perf/bin/fanout.sh [N...=4 8 16] [SIZE=128MiB]   (a last argument with a unit is the size)
 #   env: LINK=100mbit (agent link), UPLINK=50mbit (rack uplink; default 8:1 oversubscription at
 #        RACK_SIZE=4), RACK_SIZE=4, WC_FANOUT_AGENT_OPTS (default "-Xmx256m -XX:+UseSerialGC"),
+#        WC_TCP_CC=cubic (the TCP congestion control for the run; default: the host's),
 #        ZONE_RACKS=2 (racks per zone), WC_KEEP=1 (keep the run dir), STAR=0 (skip the star baseline: its columns print 0),
 #        WC_DIST_OPTS (extra distributor options, e.g. "--rack-crossings 4"),
 #        WARMUP=SIZE (e.g. 32MiB: before the timed version, every agent rolls out fanN/v0, a model
@@ -54,6 +55,7 @@ LINK_BPS=$(parse_rate "$LINK")
 UPLINK_BPS=$(parse_rate "$UPLINK")
 wc_init fanout
 wc_lock
+wc_tcp_cc
 
 rack_of() { echo $(( ($1 - 1) / RACK_SIZE + 1 )); }   # agent i -> rack k
 ZONE_RACKS=${ZONE_RACKS:-2}
@@ -219,7 +221,7 @@ done
 
 # --- report -----------------------------------------------------------------------------------
 echo
-echo "=== fan-out over racks: $GIB GiB model (${#FILES[@]} files), compression raw/stored $RATIO; agent links tbf $LINK, rack uplinks tbf $UPLINK, $RACK_SIZE agents per rack, $ZONE_RACKS racks per zone; distributor options: ${WC_DIST_OPTS:-none}; warm-up version before the timed one: ${WARMUP:-none (fresh agent JVMs)}; agent JVM options: $AGENT_OPTS; caches dropped: $WC_DROP"
+echo "=== fan-out over racks: $GIB GiB model (${#FILES[@]} files), compression raw/stored $RATIO; agent links tbf $LINK, rack uplinks tbf $UPLINK, $RACK_SIZE agents per rack, $ZONE_RACKS racks per zone; distributor options: ${WC_DIST_OPTS:-none}; warm-up version before the timed one: ${WARMUP:-none (fresh agent JVMs)}; agent JVM options: $AGENT_OPTS; caches dropped: $WC_DROP; TCP congestion control: $TCP_CC"
 machine_facts
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -v mb="$MB" -v l="$LINK_BPS" -v u="$UPLINK_BPS" -v ratio="$RATIO" -v rs="$RACK_SIZE" -v nc="$(nproc)" '

@@ -128,8 +128,20 @@ wc_cleanup() {
   for link in "${WC_LINKS[@]}"; do
     ip link show "$link" >/dev/null 2>&1 && ip link del "$link" 2>/dev/null
   done
+  if [ -n "${WC_CC_SAVED:-}" ]; then sysctl -qw net.ipv4.tcp_congestion_control="$WC_CC_SAVED"; fi
   if [ -n "$WC_RUN" ] && [ -d "$WC_RUN" ] && [ "${WC_KEEP:-0}" != 1 ]; then rm -rf "$WC_RUN"; fi
   log "cleaned up: ${#WC_PIDS[@]} process(es), ${#WC_NETNS[@]} namespace(s), ${#WC_LINKS[@]} link(s)"
+}
+
+# wc_tcp_cc: with WC_TCP_CC set (e.g. cubic), makes it the TCP congestion control of every socket
+# created from now on, the host's and new namespaces' (which take the host's default), until
+# wc_cleanup restores the one before. Sets TCP_CC to the one in force.
+wc_tcp_cc() {
+  TCP_CC=$(sysctl -n net.ipv4.tcp_congestion_control)
+  [ -n "${WC_TCP_CC:-}" ] && [ "$WC_TCP_CC" != "$TCP_CC" ] || return 0
+  WC_CC_SAVED=$TCP_CC
+  sysctl -qw net.ipv4.tcp_congestion_control="$WC_TCP_CC" || die "cannot set TCP congestion control $WC_TCP_CC"
+  TCP_CC=$WC_TCP_CC
 }
 
 # --- sizes, time, CPU -------------------------------------------------------------------------

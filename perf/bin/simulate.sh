@@ -5,7 +5,7 @@
 #   perf/bin/simulate.sh                       # 10,000 hosts, 50 racks, 5 zones, 16 GiB
 #   perf/bin/simulate.sh --small               # 320 hosts, 16 racks, 4 zones, 4 GiB (seconds)
 #   perf/bin/simulate.sh --hosts 2000 --racks 10 --zones 5 --policies ours,ours-wake,random
-#   perf/bin/simulate.sh --policies ours-pick --rack-crossings 2   # cap (default 4; 0 = none)
+#   perf/bin/simulate.sh --policies ours-pick --rack-crossings 2   # cap (default auto, the distributor's; 0 = none)
 # Every option: SimConfig.with in perf/src/main/java/io/weightcast/perf/sim/SimConfig.java.
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -8,23 +8,20 @@ import java.util.Arrays;
  * {@code distributor/.../routing/RackCrossings} and {@code TopologyTable.capped}: a crossing
  * starts with its grant and ends when a host of the rack holds the chunk (the simulator announces
  * a chunk the moment it lands), or after {@code leaseS}; a rack may start another crossing while
- * fewer than {@code max} are live. The cap holds only in a rack with another host (all simulated
- * hosts are live from t = 0); {@code max} = 0: no cap. Failures (which also end a crossing) are
- * not simulated. Not thread-safe; confined to one simulation.
+ * fewer than the rack's cap are live. Each rack's cap is the distributor's for that setting and
+ * the rack's hosts ({@link io.weightcast.protocol.topology.CrossingCap#forRack}: {@code auto}
+ * (-1) = max(2, ceil(3n/4)), 0 = no cap, a fixed K; none in a rack of one; all simulated hosts are
+ * live from t = 0). Failures (which also end a crossing) are not simulated. Not thread-safe;
+ * confined to one simulation.
  */
 final class CrossingCap {
-  private final int max;
   private final double leaseS;
   /** Per rack, the chunks crossing into it ({@code -1}: free slot) and when each started. */
   private final int[][] chunk;
   private final double[][] startedAt;
   private final boolean[] capped;
 
-  CrossingCap(Fabric fabric, int max, double leaseS) {
-    if (max < 0) {
-      throw new IllegalArgumentException("max rack crossings must be >= 0, got " + max);
-    }
-    this.max = max;
+  CrossingCap(Fabric fabric, int configured, double leaseS) {
     this.leaseS = leaseS;
     int racks = fabric.racks();
     this.chunk = new int[racks][];
@@ -35,7 +32,8 @@ final class CrossingCap {
       size[fabric.rackOf(h)]++;
     }
     for (int r = 0; r < racks; r++) {
-      capped[r] = max > 0 && size[r] > 1;
+      int max = io.weightcast.protocol.topology.CrossingCap.forRack(configured, size[r]);
+      capped[r] = max > 0;
       if (capped[r]) {
         chunk[r] = new int[max];
         Arrays.fill(chunk[r], -1);
@@ -50,7 +48,7 @@ final class CrossingCap {
       return true;
     }
     int live = 0;
-    for (int i = 0; i < max; i++) {
+    for (int i = 0; i < chunk[rack].length; i++) {
       if (chunk[rack][i] >= 0 && startedAt[rack][i] <= now - leaseS) {
         chunk[rack][i] = -1;
       }
@@ -58,7 +56,7 @@ final class CrossingCap {
         live++;
       }
     }
-    return live < max;
+    return live < chunk[rack].length;
   }
 
   /** A crossing of {@code c} into {@code rack} was granted at {@code now} (after mayStart). */
@@ -67,7 +65,7 @@ final class CrossingCap {
       return;
     }
     int slot = -1;
-    for (int i = 0; i < max; i++) {
+    for (int i = 0; i < chunk[rack].length; i++) {
       if (chunk[rack][i] == c) {
         slot = i;
         break;
@@ -88,7 +86,7 @@ final class CrossingCap {
     if (!capped[rack]) {
       return;
     }
-    for (int i = 0; i < max; i++) {
+    for (int i = 0; i < chunk[rack].length; i++) {
       if (chunk[rack][i] == c) {
         chunk[rack][i] = -1;
       }
@@ -101,7 +99,7 @@ final class CrossingCap {
       return 0;
     }
     int live = 0;
-    for (int i = 0; i < max; i++) {
+    for (int i = 0; i < chunk[rack].length; i++) {
       if (chunk[rack][i] >= 0 && startedAt[rack][i] > now - leaseS) {
         live++;
       }

@@ -32,7 +32,8 @@ import java.util.Locale;
  *     (FetchScheduler.MAX_IDLE_MS); both 30 s
  * @param rackCrossings "ours-pick" only: at most this many chunks cross into one rack at once,
  *     in a rack of more than one host (the distributor's {@code rackCrossings},
- *     TopologyTable/RackCrossings); 0 = no cap
+ *     TopologyTable/RackCrossings): {@code CrossingCap.AUTO} (-1, the default: per rack from its
+ *     hosts), 0 = no cap, or a fixed cap
  * @param rankerCandidates most holders of one tier handed to the ranker per request (a sample
  *     from a random offset; 0 = all, as the distributor does)
  * @param stepFraction time step floor as a fraction of the mean active transfer's duration
@@ -61,9 +62,7 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
     positive("chunkBytes", chunkBytes);
     positive("chunksInFlight", chunksInFlight);
     positive("fairnessRounds", fairnessRounds);
-    if (rackCrossings < 0) {
-      throw new IllegalArgumentException("rackCrossings must be >= 0, got " + rackCrossings);
-    }
+    io.weightcast.protocol.topology.CrossingCap.check(rackCrossings);
     if (rankerCandidates < 0) {
       throw new IllegalArgumentException("rankerCandidates must be >= 0, got " + rankerCandidates);
     }
@@ -104,10 +103,11 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
 
   /**
    * Default cap on chunks crossing into one rack at once for "ours-pick": the distributor's
-   * default, 0 (no cap; DistributorConfig.DEFAULT_RACK_CROSSINGS). In this fleet (200 hosts per
-   * rack) any cap slowed the rollout (SIMULATOR.md), which is why the distributor has none by default.
+   * default ({@code DistributorConfig.DEFAULT_RACK_CROSSINGS}), auto: each rack's cap from its
+   * hosts, 150 in this fleet's racks of 200 ({@link
+   * io.weightcast.protocol.topology.CrossingCap}).
    */
-  public static final int DEFAULT_RACK_CROSSINGS = 0;
+  public static final int DEFAULT_RACK_CROSSINGS = io.weightcast.protocol.topology.CrossingCap.AUTO;
 
   /** The fleet: 10,000 hosts, 50 racks, 5 zones; 16 GiB in 8 MiB chunks. */
   public static SimConfig fleet() {
@@ -162,7 +162,7 @@ public record SimConfig(int hosts, int racks, int zones, long modelBytes, long c
       case "load-window" -> window = Double.parseDouble(value);
       case "wait-step" -> step = Double.parseDouble(value);
       case "max-wait" -> maxWait = Double.parseDouble(value);
-      case "rack-crossings" -> cap = Integer.parseInt(value);
+      case "rack-crossings" -> cap = io.weightcast.protocol.topology.CrossingCap.parse(value);
       case "candidates" -> cand = Integer.parseInt(value);
       case "step-fraction" -> frac = Double.parseDouble(value);
       case "rounds" -> rounds = Integer.parseInt(value);

@@ -54,8 +54,19 @@ public final class SimulatorMain {
         c.nicGbps() * c.hosts() / c.racks() / c.rackUplinkGbps(), c.zoneUplinkGbps(),
         c.rackUplinkGbps() * c.racks() / c.zones() / c.zoneUplinkGbps(), c.originGbps(),
         c.chunksInFlight(), c.maxSources(), c.rackBudget(), c.zoneBudget(),
-        c.rackCrossings() == 0 ? "none" : Integer.toString(c.rackCrossings()), c.stepFraction(),
+        capSetting(c), c.stepFraction(),
         c.fairnessRounds(), c.seed());
+  }
+
+  /** The crossing cap as set: none, a fixed K, or auto with the K of a full rack. */
+  private static String capSetting(SimConfig c) {
+    int set = c.rackCrossings();
+    if (set != io.weightcast.protocol.topology.CrossingCap.AUTO) {
+      return set == 0 ? "none" : Integer.toString(set);
+    }
+    int perRack = (c.hosts() + c.racks() - 1) / c.racks();
+    return "auto (" + io.weightcast.protocol.topology.CrossingCap.forRack(set, perRack)
+        + " in a rack of " + perRack + ")";
   }
 
   static double lowerBoundS(SimConfig c) {

@@ -88,11 +88,15 @@ class PickPolicyTest {
   }
 
   private static SimConfig oversubscribed(int cap) {
+    return oversubscribed("" + cap);
+  }
+
+  private static SimConfig oversubscribed(String cap) {
     // 16 hosts a rack at 25 Gbit/s behind a 50 Gbit/s uplink: 8:1.
     return SimConfig.fleet().with("hosts", "64").with("racks", "4").with("zones", "2")
         .with("model", "" + 64 * MIB).with("chunk", "" + 8 * MIB).with("rack-gbps", "50")
         .with("zone-gbps", "100").with("in-flight", "4").with("step-fraction", "0.001")
-        .with("rack-crossings", "" + cap).checked();
+        .with("rack-crossings", cap).checked();
   }
 
   @Test
@@ -107,6 +111,19 @@ class PickPolicyTest {
     SimResult uncapped = new Simulation(oversubscribed(0), "ours-pick").run();
     assertTrue(uncapped.peakRackCrossings() > 4, "" + uncapped.peakRackCrossings());
     assertEquals(1.0, uncapped.rackInMax(), 1e-9);
+  }
+
+  @Test
+  void autoCapsEachRackAsTheDistributorDoesFromItsHosts() {
+    SimConfig auto = oversubscribed("auto");
+    assertEquals(io.weightcast.protocol.topology.CrossingCap.AUTO, auto.rackCrossings());
+    assertEquals(auto.rackCrossings(), SimConfig.fleet().rackCrossings(),
+        "the simulator's default is the distributor's");
+    SimResult r = new Simulation(auto, "ours-pick").run();
+    // Racks of 16: max(2, ceil(3 x 16 / 4)) = 12.
+    assertTrue(r.peakRackCrossings() <= 12 && r.peakRackCrossings() > 4,
+        "peak " + r.peakRackCrossings());
+    assertEquals(1.0, r.rackInMax(), 1e-9);
   }
 
   @Test
