@@ -297,7 +297,6 @@ push_model() {
   PUSH_CHUNK=$(sed -n 's/.* in chunks of \([0-9.]* [KMGT]*i*B\).*/\1/p' "$log")
 }
 
-# compression_ratio MODEL_BYTES: raw bytes / bytes stored by the distributor (chunks/ only).
 # chunk_opts SIZE: the push options that cut in chunks of SIZE (a PUSH_CHUNK, "2.0 MiB"), none
 # when WC_PUSH_OPTS names a chunk size. A warm-up version pushed with them makes the timed push
 # (--chunk-size auto keeps the newest version's size) cut the model as its first push did.
@@ -310,6 +309,7 @@ expect_chunk() {
   [ "$PUSH_CHUNK" = "$1" ] || die "the push cut chunks of $PUSH_CHUNK, not $1: it was not a publish only"
 }
 
+# compression_ratio MODEL_BYTES: raw bytes / bytes stored by the distributor (chunks/ only).
 compression_ratio() {
   local stored
   stored=$(find "$WC_RUN/dist/chunks" -type f -printf '%s\n' | awk '{s+=$1} END{printf "%.0f", s}')

@@ -3,6 +3,7 @@ package io.weightcast.deploy.cli;
 import io.vertx.core.Vertx;
 import io.weightcast.deploy.demo.DemoCluster;
 import io.weightcast.deploy.demo.DemoRun;
+import io.weightcast.deploy.push.ChunkSizing;
 import io.weightcast.protocol.wire.Sizes;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -38,7 +39,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     return CliSupport.exitCode(() -> {
       DemoRun.Options options = new DemoRun.Options(agents, Sizes.parse(size), dir,
-          io.weightcast.deploy.push.ChunkSizing.parse(chunkSize), timeoutSeconds * 1000);
+          ChunkSizing.parse(chunkSize), timeoutSeconds * 1000);
       for (String sub : new String[] {"registry", "dist", "agents"}) {
         DemoRun.deleteTree(dir.resolve(sub));
       }

@@ -1,5 +1,6 @@
 package io.weightcast.deploy.push;
 
+import io.weightcast.protocol.wire.Sizes;
 import java.util.OptionalLong;
 
 /**
@@ -34,7 +35,7 @@ public final class ChunkSizing {
   /** A {@code --chunk-size} value: {@code auto} (any case) is {@link #AUTO}, else a size. */
   public static long parse(String value) {
     return "auto".equalsIgnoreCase(value.trim()) ? AUTO
-        : io.weightcast.protocol.wire.Sizes.parse(value);
+        : Sizes.parse(value);
   }
 
   /**

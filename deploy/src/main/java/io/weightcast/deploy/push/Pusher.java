@@ -123,10 +123,11 @@ public final class Pusher {
   private static Future<Result> pushScanned(Vertx vertx, Options o,
       List<ModelDirectory.LocalFile> files, Listener listener,
       io.weightcast.protocol.security.ClientSecurity security) {
+    long bytes = files.stream().mapToLong(ModelDirectory.LocalFile::size).sum();
     RegistryConnection registry = RegistryConnection.create(vertx, o.registry(), security);
-    return chunkSize(o, files, registry)
+    return chunkSize(o, bytes, registry)
         .compose(size -> vertx.<Hashed>executeBlocking(
-            () -> hash(o, files, new Chunker(size, o.chunking()), listener)))
+            () -> hash(o, files, bytes, new Chunker(size, o.chunking()), listener)))
         .compose(hashed -> {
           Manifest manifest = hashed.manifest();
           ChunkApiClient chunks = ChunkApiClient.create(vertx, o.distributor(), o.streams(),
@@ -145,15 +146,13 @@ public final class Pusher {
 
   /**
    * The chunk size asked for, or for {@link ChunkSizing#AUTO} the one {@link
-   * ChunkSizing#forVersion} gives the scanned {@code files} and the model's newest version (asked
-   * of the registry).
+   * ChunkSizing#forVersion} gives the model's {@code bytes} and its newest version (asked of the
+   * registry).
    */
-  private static Future<Long> chunkSize(Options o, List<ModelDirectory.LocalFile> files,
-      RegistryConnection registry) {
+  private static Future<Long> chunkSize(Options o, long bytes, RegistryConnection registry) {
     if (o.chunkSize() != ChunkSizing.AUTO) {
       return Future.succeededFuture(o.chunkSize());
     }
-    long bytes = files.stream().mapToLong(ModelDirectory.LocalFile::size).sum();
     return registry.listVersions(o.model()).map(versions -> ChunkSizing.forVersion(bytes,
         versions.isEmpty() ? OptionalLong.empty()
             : OptionalLong.of(versions.get(versions.size() - 1).manifest().chunkSize())));
@@ -185,9 +184,8 @@ public final class Pusher {
   private record Hashed(Manifest manifest, Map<String, Path> localPaths,
       Map<String, SafetensorsLayout.Tensors> layouts, List<String> warnings) {}
 
-  private static Hashed hash(Options o, List<ModelDirectory.LocalFile> files, Chunker chunker,
-      Listener listener) {
-    long total = files.stream().mapToLong(ModelDirectory.LocalFile::size).sum();
+  private static Hashed hash(Options o, List<ModelDirectory.LocalFile> files, long total,
+      Chunker chunker, Listener listener) {
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "wc-push-hash");

@@ -16,25 +16,25 @@ import java.util.Arrays;
  */
 final class CrossingCap {
   private final double leaseS;
-  /** Per rack, the chunks crossing into it ({@code -1}: free slot) and when each started. */
+  /**
+   * Per rack, the chunks crossing into it ({@code -1}: free slot; as many slots as the rack's
+   * cap) and when each started; null for a rack without a cap.
+   */
   private final int[][] chunk;
   private final double[][] startedAt;
-  private final boolean[] capped;
 
   CrossingCap(Fabric fabric, int configured, double leaseS) {
     this.leaseS = leaseS;
     int racks = fabric.racks();
     this.chunk = new int[racks][];
     this.startedAt = new double[racks][];
-    this.capped = new boolean[racks];
     int[] size = new int[racks];
     for (int h = 0; h < fabric.hosts(); h++) {
       size[fabric.rackOf(h)]++;
     }
     for (int r = 0; r < racks; r++) {
       int max = io.weightcast.protocol.topology.CrossingCap.forRack(configured, size[r]);
-      capped[r] = max > 0;
-      if (capped[r]) {
+      if (max > 0) {
         chunk[r] = new int[max];
         Arrays.fill(chunk[r], -1);
         startedAt[r] = new double[max];
@@ -44,7 +44,7 @@ final class CrossingCap {
 
   /** True when {@code rack} may start another crossing at {@code now}; drops expired ones. */
   boolean mayStart(int rack, double now) {
-    if (!capped[rack]) {
+    if (chunk[rack] == null) {
       return true;
     }
     int live = 0;
@@ -61,7 +61,7 @@ final class CrossingCap {
 
   /** A crossing of {@code c} into {@code rack} was granted at {@code now} (after mayStart). */
   void started(int rack, int c, double now) {
-    if (!capped[rack]) {
+    if (chunk[rack] == null) {
       return;
     }
     int slot = -1;
@@ -83,7 +83,7 @@ final class CrossingCap {
 
   /** A host of {@code rack} now holds {@code c}: its crossing, if any, has ended. */
   void ended(int rack, int c) {
-    if (!capped[rack]) {
+    if (chunk[rack] == null) {
       return;
     }
     for (int i = 0; i < chunk[rack].length; i++) {
@@ -95,7 +95,7 @@ final class CrossingCap {
 
   /** Live crossings into {@code rack} (for tests; uncapped racks report 0). */
   int live(int rack, double now) {
-    if (!capped[rack]) {
+    if (chunk[rack] == null) {
       return 0;
     }
     int live = 0;
